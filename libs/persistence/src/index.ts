@@ -1,1 +1,2 @@
-export {};
+export { DecimalType } from './decimal.type';
+export { serviceOrmConfig, type ServiceOrmOptions } from './orm-config';

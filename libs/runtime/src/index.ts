@@ -1,1 +1,6 @@
-export {};
+export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap';
+export { ConfigError, ConfigFields, loadConfig, parseConfig } from './config';
+export { HealthController, HealthRegistry, type HealthCheck } from './health';
+export { jsonLoggerModule, REDACTED_PATHS, stripQuerySecrets } from './logging';
+export { APP_NAME, RuntimeModule } from './runtime.module';
+export { kafkaClientConfig, type KafkaTuning } from './kafka';
