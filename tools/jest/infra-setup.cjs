@@ -21,8 +21,8 @@ module.exports = async function infraSetup(_globalConfig, projectConfig) {
   process.env.SWC_NODE_PROJECT = path.join(root, 'tsconfig.base.json');
   require('@swc-node/register');
   const { provideInfra } = require(path.join(root, 'libs/dev-infra/src/index.ts'));
-  const { TOPIC_SPECS } = require(path.join(root, 'libs/contracts/src/index.ts'));
-  const infra = await provideInfra({ topics: (TOPIC_SPECS ?? []).map((t) => ({ name: t.name, partitions: t.partitions })) });
+  const { TopicSpecs } = require(path.join(root, 'libs/contracts/src/index.ts'));
+  const infra = await provideInfra({ topics: TopicSpecs.map((t) => ({ name: t.name, partitions: t.partitions })) });
   globalThis.__ARBITER_INFRA__ = infra;
   process.env.DATABASE_URL = infra.databaseUrl;
   process.env.KAFKA_BROKERS = infra.kafkaBrokers.join(',');

@@ -1,21 +1,20 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { runServiceMigrations } from '@arbiter/persistence';
+import { bootstrapHttpApp } from '@arbiter/runtime';
+import { AppModule, gatewayEntities } from './app.module';
+import { loadGatewayConfig } from './config';
+import { gatewayMigrations } from './migrations';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  if (process.argv[2] === 'migrate') {
+    const applied = await runServiceMigrations({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: gatewayEntities, migrations: gatewayMigrations });
+    process.stdout.write(JSON.stringify({ level: 'info', app: 'gateway', msg: `migrations applied count=${applied.length}`, applied }) + '\n');
+    return;
+  }
+  await bootstrapHttpApp('gateway', AppModule.forRoot(config), { port: config.PORT });
 }
 
-bootstrap();
+main().catch((error) => {
+  process.stderr.write(JSON.stringify({ level: 'fatal', app: 'gateway', msg: `failed to start: ${(error as Error).message}` }) + '\n');
+  process.exit(1);
+});

@@ -1,21 +1,26 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { runServiceMigrations } from '@arbiter/persistence';
+import { bootstrapHttpApp } from '@arbiter/runtime';
+import { AppModule, syncEntities } from './app.module';
+import { loadSyncConfig } from './config';
+import { kafkaTransport } from './kafka-transport';
+import { syncMigrations } from './migrations';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function main(): Promise<void> {
+  const config = loadSyncConfig();
+  if (process.argv[2] === 'migrate') {
+    const applied = await runServiceMigrations({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: syncEntities, migrations: syncMigrations });
+    process.stdout.write(JSON.stringify({ level: 'info', app: 'sync-service', msg: `migrations applied count=${applied.length}`, applied }) + '\n');
+    return;
+  }
+  await bootstrapHttpApp('sync-service', AppModule.forRoot(config), {
+    port: config.PORT,
+    configure: (app) => {
+      app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
+    },
+  });
 }
 
-bootstrap();
+main().catch((error) => {
+  process.stderr.write(JSON.stringify({ level: 'fatal', app: 'sync-service', msg: `failed to start: ${(error as Error).message}` }) + '\n');
+  process.exit(1);
+});

@@ -13,13 +13,20 @@ export interface ServiceOrmOptions {
   debug?: boolean;
 }
 
+/** Unqualified SQL (migrations, raw queries) lands in the service's own schema: every pooled connection sets search_path. */
+function setSearchPath(schema: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) =>
+    conn.query(`set search_path to "${schema}", public`, (err) => done(err, conn));
+}
+
 export function serviceOrmConfig(options: ServiceOrmOptions): Options {
   return defineConfig({
     clientUrl: options.clientUrl,
     schema: options.schema,
     entities: options.entities,
     extensions: [Migrator],
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: 0, max: options.poolMax ?? 10, afterCreate: setSearchPath(options.schema) },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     debug: options.debug ?? false,

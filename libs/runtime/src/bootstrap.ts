@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { HealthRegistry } from './health';
@@ -17,7 +17,7 @@ export interface HttpAppOptions {
  * /health turns 503, the HTTP server stops accepting, Kafka consumers stop and commit, pools close
  * (Nest's shutdown hooks, in module order), and the process exits 0.
  */
-export async function bootstrapHttpApp(appName: string, module: Type<unknown>, options: HttpAppOptions): Promise<INestApplication> {
+export async function bootstrapHttpApp(appName: string, module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true, rawBody: options.rawBody ?? false });
   const logger = app.get(Logger);
   app.useLogger(logger);

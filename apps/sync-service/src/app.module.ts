@@ -1,0 +1,52 @@
+import { serviceOrmConfig } from '@arbiter/persistence';
+import { HealthRegistry, RuntimeModule } from '@arbiter/runtime';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { SYNC_CONFIG, type SyncConfig } from './config';
+import { DeadLetters } from './inbox/dead-letters';
+import { EntityVersion, InboundEvent } from './inbox/inbound-event.entity';
+import { InboundConsumer } from './inbox/inbound.consumer';
+import { RecordInboundEvent } from './inbox/record-inbound-event';
+import { KAFKA_PRODUCER, KafkaProducerLifecycle } from './kafka-producer';
+import { syncMigrations } from './migrations';
+
+export const syncEntities = [InboundEvent, EntityVersion];
+
+@Module({})
+export class AppModule implements OnModuleInit {
+  constructor(
+    private readonly health: HealthRegistry,
+    private readonly orm: MikroORM,
+    @Inject(KafkaProducerLifecycle) private readonly producer: KafkaProducerLifecycle,
+  ) {}
+
+  static forRoot(config: SyncConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot({ appName: 'sync-service', logLevel: config.LOG_LEVEL }),
+        MikroOrmModule.forRoot({
+          ...serviceOrmConfig({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: syncEntities, migrations: syncMigrations }),
+          registerRequestContext: false,
+        }),
+      ],
+      controllers: [InboundConsumer],
+      providers: [
+        { provide: SYNC_CONFIG, useValue: config },
+        { provide: 'KAFKA_BROKER_LIST', useValue: config.KAFKA_BROKERS },
+        { provide: 'KAFKA_CLIENT_ID', useValue: 'arbiter-sync' },
+        KafkaProducerLifecycle,
+        { provide: KAFKA_PRODUCER, useFactory: (l: KafkaProducerLifecycle) => l.producer, inject: [KafkaProducerLifecycle] },
+        DeadLetters,
+        RecordInboundEvent,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.health.register('postgres', async () => {
+      await this.orm.em.getConnection().execute('select 1');
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { ConfigFields, loadConfig } from '@arbiter/runtime';
+import { z } from 'zod';
+
+export const SyncConfigSchema = z.object({
+  PORT: ConfigFields.port(3001),
+  DATABASE_URL: ConfigFields.databaseUrl(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('sync'),
+  KAFKA_BROKERS: ConfigFields.kafkaBrokers(),
+  KAFKA_GROUP_ID: z.string().min(1).default('arbiter-sync'),
+  KAFKA_SESSION_TIMEOUT_MS: ConfigFields.positiveInt(30_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: ConfigFields.positiveInt(3_000),
+  KAFKA_MAX_WAIT_TIME_MS: ConfigFields.positiveInt(1_000),
+  /** Partitions of one topic processed at once; per-entity order holds because a key maps to one partition. */
+  KAFKA_PARTITIONS_CONCURRENTLY: ConfigFields.positiveInt(6),
+  QBO_API_BASE_URL: ConfigFields.url().default('https://quickbooks.api.intuit.com'),
+  QBO_OAUTH_BASE_URL: ConfigFields.url().optional(),
+  QBO_CLIENT_ID: z.string({ error: 'is required' }).min(1, 'is required'),
+  QBO_CLIENT_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
+  QBO_REDIRECT_URI: ConfigFields.url().optional(),
+  TOKEN_ENCRYPTION_KEY: ConfigFields.tokenEncryptionKey(),
+  LOG_LEVEL: ConfigFields.logLevel(),
+});
+export type SyncConfig = z.infer<typeof SyncConfigSchema>;
+export const SYNC_CONFIG = Symbol('SYNC_CONFIG');
+
+export const loadSyncConfig = (env: NodeJS.ProcessEnv = process.env): SyncConfig => loadConfig('sync-service', SyncConfigSchema, env);
