@@ -1,10 +1,11 @@
 import { runServiceMigrations } from '@arbiter/persistence';
-import { bootstrapHttpApp } from '@arbiter/runtime';
+import { bootstrapHttpApp, installProcessHandlers } from '@arbiter/runtime';
 import { AppModule, gatewayEntities } from './app.module';
 import { loadGatewayConfig } from './config';
 import { gatewayMigrations } from './migrations';
 
 async function main(): Promise<void> {
+  installProcessHandlers('gateway');
   const config = loadGatewayConfig();
   if (process.argv[2] === 'migrate') {
     const applied = await runServiceMigrations({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: gatewayEntities, migrations: gatewayMigrations });

@@ -1,10 +1,11 @@
 import { runServiceMigrations } from '@arbiter/persistence';
-import { bootstrapHttpApp } from '@arbiter/runtime';
+import { bootstrapHttpApp, installProcessHandlers } from '@arbiter/runtime';
 import { AppModule, reconEntities } from './app.module';
 import { loadReconConfig } from './config';
 import { reconMigrations } from './migrations';
 
 async function main(): Promise<void> {
+  installProcessHandlers('recon-service');
   const config = loadReconConfig();
   if (process.argv[2] === 'migrate') {
     const applied = await runServiceMigrations({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: reconEntities, migrations: reconMigrations });

@@ -1,11 +1,12 @@
 import { runServiceMigrations } from '@arbiter/persistence';
-import { bootstrapHttpApp } from '@arbiter/runtime';
+import { bootstrapHttpApp, installProcessHandlers } from '@arbiter/runtime';
 import { AppModule, syncEntities } from './app.module';
 import { loadSyncConfig } from './config';
 import { kafkaTransport } from './kafka-transport';
 import { syncMigrations } from './migrations';
 
 async function main(): Promise<void> {
+  installProcessHandlers('sync-service');
   const config = loadSyncConfig();
   if (process.argv[2] === 'migrate') {
     const applied = await runServiceMigrations({ clientUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, entities: syncEntities, migrations: syncMigrations });

@@ -17,9 +17,9 @@ let aptUpdated = false;
  * Makes sure the Debian packages are present. As root with apt, installs the missing ones
  * (non-interactive); otherwise stops with one clear message naming them.
  */
-export function ensureDebianPackages(packages: string[], why: string, present: () => boolean): void {
+export function ensureDebianPackages(packages: string[], why: string, present: () => boolean, options: { root?: boolean } = {}): void {
   if (present()) return;
-  if (!isRoot() || !existsSync('/usr/bin/apt-get')) throw new MissingSystemPackageError(packages, why);
+  if (!(options.root ?? isRoot()) || !existsSync('/usr/bin/apt-get')) throw new MissingSystemPackageError(packages, why);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () =>
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });

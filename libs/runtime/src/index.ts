@@ -4,3 +4,4 @@ export { HealthController, HealthRegistry, type HealthCheck } from './health';
 export { jsonLoggerModule, REDACTED_PATHS, stripQuerySecrets } from './logging';
 export { APP_NAME, RuntimeModule } from './runtime.module';
 export { kafkaClientConfig, type KafkaTuning } from './kafka';
+export { installProcessHandlers } from './process-handlers';
