@@ -38,8 +38,14 @@ export async function provideInfra(options: { topics: TopicSpec[]; env?: NodeJS.
       log('docker engine found: starting PostgreSQL 16 and Apache Kafka with Testcontainers');
       const containers = await startContainers(options.topics);
       stops.push(containers.stop);
-      if (!givenDb) (databaseUrl = containers.databaseUrl), (kind.postgres = 'containers');
-      if (!givenKafka) (kafkaBrokers = containers.kafkaBrokers), (kind.kafka = 'containers');
+      if (!givenDb) {
+        databaseUrl = containers.databaseUrl;
+        kind.postgres = 'containers';
+      }
+      if (!givenKafka) {
+        kafkaBrokers = containers.kafkaBrokers;
+        kind.kafka = 'containers';
+      }
     }
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres();

@@ -13,14 +13,6 @@ const portOpen = (hostPort: string) =>
     socket.once('connect', () => (socket.destroy(), res(true)));
     socket.once('error', () => res(false));
   });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const waitFor = async (probe: () => Promise<boolean> | boolean, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
