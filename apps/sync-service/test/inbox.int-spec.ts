@@ -134,4 +134,46 @@ describe('sync-service inbox through the broker (NestJS Kafka transport)', () =>
     });
     expect(rows[0].outcome).toBe('applied');
   });
+  it('writes the source ledger (invoice lines, payments and their applications) and queues QuickBooks work, latest version winning', async () => {
+    const envelope = (eventType: string, id: string, version: number, data: Record<string, unknown>) => ({
+      eventId: randomUUID(), eventType, tenantId, occurredAt: '2026-10-31T17:04:05.123Z', entityVersion: version, data: { id, ...data },
+    });
+    const invoice = (version: number, status: string, total: string) =>
+      envelope('invoice.upserted', 'inv-1', version, {
+        number: 'INV-0001', customerId: 'c-1', issueDate: '2026-10-01', dueDate: '2026-10-31', currency: 'USD', status,
+        lines: [{ id: 'l1', itemId: 'i-1', quantity: '3', unitPrice: '33.33', amount: '99.99' }, { id: 'l2', itemId: 'i-2', quantity: '1', unitPrice: total === '100.00' ? '0.01' : '10.01', amount: total === '100.00' ? '0.01' : '10.01' }],
+        total,
+      });
+    await publish(Topics.SourceInvoices, `${tenantId}:inv-1`, JSON.stringify(invoice(1, 'draft', '100.00')));
+    await publish(Topics.SourceInvoices, `${tenantId}:inv-1`, JSON.stringify(invoice(2, 'approved', '110.00')));
+    await publish(
+      Topics.SourcePayments,
+      `${tenantId}:pay-1`,
+      JSON.stringify(envelope('payment.recorded', 'pay-1', 1, { customerId: 'c-1', receivedOn: '2026-10-15', amount: '150.00', currency: 'USD', applications: [{ invoiceId: 'inv-1', amount: '110.00' }] })),
+    );
+    const jobs = await eventually(async () => {
+      const r = await pg.query<{ entity_type: string; source_id: string; version: number; reason: string }>(
+        `select entity_type, source_id, version, reason from sync.sync_job where tenant_id = $1 and entity_type in ('invoice', 'payment') order by entity_type`,
+        [tenantId],
+      );
+      return r.rows.length === 2 ? r.rows : undefined;
+    });
+    expect(jobs).toEqual([
+      { entity_type: 'invoice', source_id: 'inv-1', version: 2, reason: 'upsert' },
+      { entity_type: 'payment', source_id: 'pay-1', version: 1, reason: 'upsert' },
+    ]);
+    const inv = await pg.query('select status, total::text, lines from sync.source_invoice where tenant_id = $1 and id = $2', [tenantId, 'inv-1']);
+    expect(inv.rows[0].status).toBe('approved');
+    expect(inv.rows[0].total).toBe('110.0000');
+    expect(inv.rows[0].lines).toHaveLength(2);
+    const apps = await pg.query('select source_type, invoice_id, amount::text, applied_on::text from sync.source_application where tenant_id = $1', [tenantId]);
+    expect(apps.rows).toEqual([{ source_type: 'payment', invoice_id: 'inv-1', amount: '110.0000', applied_on: '2026-10-15' }]);
+
+    await publish(Topics.SourceInvoices, `${tenantId}:inv-1`, JSON.stringify(envelope('invoice.cancelled', 'inv-1', 3, {})));
+    const voidJob = await eventually(async () => {
+      const r = await pg.query(`select version, reason from sync.sync_job where tenant_id = $1 and entity_type = 'invoice'`, [tenantId]);
+      return r.rows[0]?.reason === 'void' ? r.rows[0] : undefined;
+    });
+    expect(voidJob).toEqual({ version: 3, reason: 'void' });
+  });
 });

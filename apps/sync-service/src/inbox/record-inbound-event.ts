@@ -1,6 +1,7 @@
 import type { InboundEvent as InboundEventMessage } from '@arbiter/contracts';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
+import { applyToLedger, enqueueSyncWork } from '../ledger/apply-to-ledger';
 
 export type RecordOutcome = 'applied' | 'stale' | 'duplicate';
 
@@ -47,6 +48,9 @@ export class RecordInboundEvent {
         this.logger.log(`stale event recorded eventId=${event.eventId} entity=${entityType}:${entityId} version=${event.entityVersion}`);
         return 'stale';
       }
+      const exec = (sql: string, params: unknown[]) => conn.execute(sql, params as never[], 'run', ctx);
+      const work = await applyToLedger(exec, event);
+      if (work) await enqueueSyncWork(exec, event.tenantId, work);
       return 'applied';
     });
   }
