@@ -10,6 +10,11 @@ import { InboundConsumer } from './inbox/inbound.consumer';
 import { RecordInboundEvent } from './inbox/record-inbound-event';
 import { KAFKA_PRODUCER, KafkaProducerLifecycle } from './kafka-producer';
 import { syncMigrations } from './migrations';
+import { ProblemActions } from './problems/problem-actions';
+import { OutboxRelay } from './push/outbox';
+import { PushDocument } from './push/push-document';
+import { PushWorker } from './push/push-worker';
+import { QboAccess } from './qbo/qbo-access';
 
 export const syncEntities = [InboundEvent, EntityVersion];
 
@@ -38,9 +43,16 @@ export class AppModule implements OnModuleInit {
         { provide: 'KAFKA_CLIENT_ID', useValue: 'arbiter-sync' },
         KafkaProducerLifecycle,
         { provide: KAFKA_PRODUCER, useFactory: (l: KafkaProducerLifecycle) => l.producer, inject: [KafkaProducerLifecycle] },
+        { provide: 'OUTBOX_INTERVAL_MS', useValue: config.OUTBOX_INTERVAL_MS },
         DeadLetters,
         RecordInboundEvent,
+        QboAccess,
+        PushDocument,
+        PushWorker,
+        OutboxRelay,
+        ProblemActions,
       ],
+      exports: [ProblemActions, PushWorker, OutboxRelay, QboAccess],
     };
   }
 

@@ -18,6 +18,13 @@ export const SyncConfigSchema = z.object({
   QBO_CLIENT_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
   QBO_REDIRECT_URI: ConfigFields.url().optional(),
   TOKEN_ENCRYPTION_KEY: ConfigFields.tokenEncryptionKey(),
+  /** QuickBooks' per-realm ceiling (500/min, 10 in flight); lower them to share a realm with other apps. */
+  QBO_REQUESTS_PER_MINUTE: ConfigFields.positiveInt(500),
+  QBO_MAX_IN_FLIGHT: ConfigFields.positiveInt(10),
+  /** Jobs claimed per poll and pushed concurrently by this replica, across realms. */
+  PUSH_CONCURRENCY: ConfigFields.positiveInt(40),
+  PUSH_POLL_INTERVAL_MS: ConfigFields.positiveInt(250),
+  OUTBOX_INTERVAL_MS: ConfigFields.positiveInt(200),
   LOG_LEVEL: ConfigFields.logLevel(),
 });
 export type SyncConfig = z.infer<typeof SyncConfigSchema>;

@@ -3,7 +3,7 @@ import type { InboundEvent } from '@arbiter/contracts';
 /** A statement runner bound to the inbox transaction. */
 export type Exec = (sql: string, params: unknown[]) => Promise<unknown>;
 
-export type SyncEntityType = 'customer' | 'item' | 'invoice' | 'payment' | 'credit_memo';
+export type SyncEntityType = 'customer' | 'item' | 'invoice' | 'payment' | 'credit-memo';
 
 export interface SyncWork {
   entityType: SyncEntityType;
@@ -93,12 +93,12 @@ export async function applyToLedger(exec: Exec, event: InboundEvent): Promise<Sy
            lines = excluded.lines, cancelled = false, version = excluded.version, updated_at = now()`,
         [t, d.id, d.number, d.customerId, d.issueDate, d.currency, d.total, d.memo ?? null, JSON.stringify(d.lines), v],
       );
-      await replaceApplications(exec, t, 'credit_memo', d.id, d.applications ?? [], d.issueDate);
-      return { entityType: 'credit_memo', sourceId: d.id, version: v, reason: 'upsert' };
+      await replaceApplications(exec, t, 'credit-memo', d.id, d.applications ?? [], d.issueDate);
+      return { entityType: 'credit-memo', sourceId: d.id, version: v, reason: 'upsert' };
     }
     case 'credit-memo.cancelled': {
       await exec(`update source_credit_memo set cancelled = true, version = ?, updated_at = now() where tenant_id = ? and id = ?`, [v, t, event.data.id]);
-      return { entityType: 'credit_memo', sourceId: event.data.id, version: v, reason: 'void' };
+      return { entityType: 'credit-memo', sourceId: event.data.id, version: v, reason: 'void' };
     }
   }
 }
@@ -106,7 +106,7 @@ export async function applyToLedger(exec: Exec, event: InboundEvent): Promise<Sy
 async function replaceApplications(
   exec: Exec,
   tenantId: string,
-  sourceType: 'payment' | 'credit_memo',
+  sourceType: 'payment' | 'credit-memo',
   sourceId: string,
   applications: readonly { invoiceId: string; amount: string }[],
   appliedOn: string,

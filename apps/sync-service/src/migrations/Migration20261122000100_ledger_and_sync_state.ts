@@ -13,7 +13,7 @@ export class Migration20261122000100_ledger_and_sync_state extends Migration {
       primary key ("tenant_id", "id"));`);
     this.addSql(`create index "source_customer_email_index" on "source_customer" ("tenant_id", lower("billing_email"));`);
     this.addSql(`create table "source_item" ("tenant_id" varchar(64) not null, "id" varchar(128) not null,
-      "sku" varchar(100) null, "name" varchar(100) not null, "description" text null, "unit_price" numeric(19,4) null,
+      "sku" varchar(100) null, "name" varchar(100) not null, "description" text null, "unit_price" numeric(19,6) null,
       "income_account_code" varchar(64) null, "active" boolean not null, ${common}, primary key ("tenant_id", "id"));`);
     this.addSql(`create table "source_invoice" ("tenant_id" varchar(64) not null, "id" varchar(128) not null,
       "number" varchar(64) not null, "customer_id" varchar(128) not null, "issue_date" date not null, "due_date" date not null,

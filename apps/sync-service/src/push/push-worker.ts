@@ -1,0 +1,117 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SYNC_CONFIG, type SyncConfig } from '../config';
+import { inTransaction, sqlOf } from '../sql';
+import { recordProblem } from './problems';
+import { classifyFailure } from './push-failure';
+import { PushDocument, type SyncJob } from './push-document';
+
+/** A claim is a lease: if this replica dies mid-push, another picks the job up after it expires. */
+const LEASE_SECONDS = 120;
+
+/**
+ * Drains the push queue: claims due jobs (`FOR UPDATE SKIP LOCKED`, so replicas never take the same one),
+ * pushes them concurrently — each realm's pace is set by the QuickBooks client's limiter, so a throttled or
+ * disconnected realm only delays its own jobs — and completes, reschedules or parks each one.
+ */
+@Injectable()
+export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PushWorker.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly push: PushDocument,
+    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]); // finish in-flight pushes before the pools close
+  }
+
+  private loop(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(async () => {
+      try {
+        await this.tick();
+      } catch (error) {
+        this.logger.error(`push poll failed: ${(error as Error).message}`);
+      }
+      this.loop();
+    }, this.config.PUSH_POLL_INTERVAL_MS);
+  }
+
+  /** Claims as many due jobs as there are free slots and starts them; returns how many started. */
+  async tick(): Promise<number> {
+    const free = this.config.PUSH_CONCURRENCY - this.inFlight.size;
+    if (free <= 0 || this.stopped) return 0;
+    const jobs = await inTransaction(this.em, (sql) =>
+      sql<{ tenant_id: string; entity_type: SyncJob['entityType']; source_id: string; version: number; reason: string; attempts: number }>(
+        `update sync_job j set locked_until = now() + interval '${LEASE_SECONDS} seconds', attempts = j.attempts + 1
+         from (select tenant_id, entity_type, source_id from sync_job
+               where due_at <= now() and (locked_until is null or locked_until < now())
+               order by due_at, entity_type limit ? for update skip locked) due
+         where j.tenant_id = due.tenant_id and j.entity_type = due.entity_type and j.source_id = due.source_id
+         returning j.tenant_id, j.entity_type, j.source_id, j.version, j.reason, j.attempts`,
+        [free],
+      ),
+    );
+    for (const row of jobs) {
+      const job: SyncJob = { tenantId: row.tenant_id, entityType: row.entity_type, sourceId: row.source_id, version: row.version, reason: row.reason, attempts: row.attempts };
+      const run = this.runOne(job).finally(() => this.inFlight.delete(run));
+      this.inFlight.add(run);
+    }
+    return jobs.length;
+  }
+
+  private async runOne(job: SyncJob): Promise<void> {
+    try {
+      await this.push.run(job);
+      await this.complete(job);
+    } catch (error) {
+      await this.fail(job, error).catch((e) => this.logger.error(`could not record push failure: ${(e as Error).message}`));
+    }
+  }
+
+  /** Done: drop the job unless a newer version arrived meanwhile (then it stays queued, due now). */
+  private async complete(job: SyncJob): Promise<void> {
+    const removed = await sqlOf(this.em)(
+      `delete from sync_job where tenant_id = ? and entity_type = ? and source_id = ? and version = ? and reason = ? returning 1`,
+      [job.tenantId, job.entityType, job.sourceId, job.version, job.reason],
+    );
+    if (removed.length === 0) {
+      await sqlOf(this.em)(`update sync_job set locked_until = null where tenant_id = ? and entity_type = ? and source_id = ?`, [job.tenantId, job.entityType, job.sourceId]);
+    }
+  }
+
+  private async fail(job: SyncJob, error: unknown): Promise<void> {
+    const decision = classifyFailure(error, job.attempts);
+    await inTransaction(this.em, async (sql) => {
+      if (decision.retry) {
+        await sql(`update sync_job set due_at = now() + (? || ' milliseconds')::interval, locked_until = null where tenant_id = ? and entity_type = ? and source_id = ?`, [
+          String(decision.delayMs), job.tenantId, job.entityType, job.sourceId,
+        ]);
+        if (decision.persistentKind) {
+          await recordProblem(sql, { tenantId: job.tenantId, entityType: job.entityType, sourceId: job.sourceId, kind: decision.persistentKind, reason: decision.reason, entityVersion: job.version });
+        }
+        return;
+      }
+      const p = decision.problem;
+      await recordProblem(sql, {
+        tenantId: job.tenantId, entityType: job.entityType, sourceId: job.sourceId, kind: p.kind, reason: p.message,
+        qboCode: p.qbo?.code, qboMessage: p.qbo?.message, details: p.details, entityVersion: job.version,
+      });
+      await sql(`delete from sync_job where tenant_id = ? and entity_type = ? and source_id = ? and version = ?`, [job.tenantId, job.entityType, job.sourceId, job.version]);
+    });
+    if (decision.retry) this.logger.warn(`push will retry entity=${job.entityType} sourceId=${job.sourceId} attempt=${job.attempts} in=${decision.delayMs}ms: ${decision.reason}`);
+    else this.logger.warn(`push problem kind=${decision.problem.kind} entity=${job.entityType} sourceId=${job.sourceId}: ${decision.problem.message}`);
+  }
+}
