@@ -7,6 +7,7 @@ import { SYNC_CONFIG, type SyncConfig } from './config';
 import { DeadLetters } from './inbox/dead-letters';
 import { EntityVersion, InboundEvent } from './inbox/inbound-event.entity';
 import { InboundConsumer } from './inbox/inbound.consumer';
+import { InternalApiController } from './internal-api/internal-api.controller';
 import { RecordInboundEvent } from './inbox/record-inbound-event';
 import { KAFKA_PRODUCER, KafkaProducerLifecycle } from './kafka-producer';
 import { syncMigrations } from './migrations';
@@ -36,7 +37,7 @@ export class AppModule implements OnModuleInit {
           registerRequestContext: false,
         }),
       ],
-      controllers: [InboundConsumer],
+      controllers: [InboundConsumer, InternalApiController],
       providers: [
         { provide: SYNC_CONFIG, useValue: config },
         { provide: 'KAFKA_BROKER_LIST', useValue: config.KAFKA_BROKERS },

@@ -25,6 +25,8 @@ export const SyncConfigSchema = z.object({
   PUSH_CONCURRENCY: ConfigFields.positiveInt(40),
   PUSH_POLL_INTERVAL_MS: ConfigFields.positiveInt(250),
   OUTBOX_INTERVAL_MS: ConfigFields.positiveInt(200),
+  /** Shared secret the gateway presents on the internal API; unset means the network policy is the only fence. */
+  INTERNAL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: ConfigFields.logLevel(),
 });
 export type SyncConfig = z.infer<typeof SyncConfigSchema>;
