@@ -76,9 +76,13 @@ export class InternalApiController {
     const after = decodeCursor(q.cursor, 2);
     const params: unknown[] = [tenantId];
     let where = 'tenant_id = ?';
-    if (q.status !== 'all') (where += ' and state = ?'), params.push(q.status);
-    if (q.entityType) (where += ' and entity_type = ?'), params.push(q.entityType);
-    if (after) (where += ' and (last_seen_at, id) < (?::timestamptz, ?::uuid)'), params.push(after[0], after[1]);
+    const add = (clause: string, ...values: unknown[]) => {
+      where += clause;
+      params.push(...values);
+    };
+    if (q.status !== 'all') add(' and state = ?', q.status);
+    if (q.entityType) add(' and entity_type = ?', q.entityType);
+    if (after) add(' and (last_seen_at, id) < (?::timestamptz, ?::uuid)', after[0], after[1]);
     const rows = await sqlOf(this.em)<Record<string, unknown> & { id: string; cursor_at: string }>(
       `select id, entity_type, source_id, kind, state, reason, qbo_code, qbo_message, attempts, allowed_actions, details,
               first_seen_at, last_seen_at, resolved_at, resolved_by, to_char(last_seen_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
@@ -121,12 +125,16 @@ export class InternalApiController {
     const after = decodeCursor(q.cursor, 2);
     const params: unknown[] = [tenantId];
     let where = 'i.tenant_id = ?';
-    if (q.status) (where += ' and i.status = ?'), params.push(q.status);
-    if (q.customerId) (where += ' and i.customer_id = ?'), params.push(q.customerId);
-    if (q.issuedFrom) (where += ' and i.issue_date >= ?'), params.push(q.issuedFrom);
-    if (q.issuedTo) (where += ' and i.issue_date <= ?'), params.push(q.issuedTo);
-    if (q.syncStatus) (where += ` and coalesce(l.status, 'pending') = ?`), params.push(q.syncStatus);
-    if (after) (where += ' and (i.issue_date, i.id) > (?::date, ?)'), params.push(after[0], after[1]);
+    const add = (clause: string, ...values: unknown[]) => {
+      where += clause;
+      params.push(...values);
+    };
+    if (q.status) add(' and i.status = ?', q.status);
+    if (q.customerId) add(' and i.customer_id = ?', q.customerId);
+    if (q.issuedFrom) add(' and i.issue_date >= ?', q.issuedFrom);
+    if (q.issuedTo) add(' and i.issue_date <= ?', q.issuedTo);
+    if (q.syncStatus) add(` and coalesce(l.status, 'pending') = ?`, q.syncStatus);
+    if (after) add(' and (i.issue_date, i.id) > (?::date, ?)', after[0], after[1]);
     const rows = await sqlOf(this.em)<Record<string, string | number | null>>(
       `select i.id, i.number, i.customer_id, to_char(i.issue_date, 'YYYY-MM-DD') as issue_date, to_char(i.due_date, 'YYYY-MM-DD') as due_date,
               i.currency, i.status, i.total::text as total, i.version, coalesce(l.status, 'pending') as sync_status, l.qbo_id, l.pushed_version
@@ -265,7 +273,10 @@ export class InternalApiController {
     let lastError = row.last_error;
     if (row.realm_id && state === 'connected') {
       const status = await this.qbo.tokens.status(row.realm_id);
-      if (status && status.status !== 'connected') (state = 'error'), (lastError = status.statusReason ?? `token ${status.status}`);
+      if (status && status.status !== 'connected') {
+        state = 'error';
+        lastError = status.statusReason ?? `token ${status.status}`;
+      }
     }
     return { state, realmId: row.realm_id ?? undefined, connectedAt: row.connected_at ?? undefined, lastError: lastError ?? undefined };
   }
