@@ -6,9 +6,10 @@ import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/c
 import { SYNC_CONFIG, type SyncConfig } from './config';
 import { DeadLetters } from './inbox/dead-letters';
 import { EntityVersion, InboundEvent } from './inbox/inbound-event.entity';
-import { InboundConsumer } from './inbox/inbound.consumer';
+import { InboxConsumer } from './inbox/inbox.consumer';
+import { RecordInboundBatch } from './inbox/record-inbound-batch';
+import { ReconFindingsConsumer } from './recon-findings/recon-findings.consumer';
 import { InternalApiController } from './internal-api/internal-api.controller';
-import { RecordInboundEvent } from './inbox/record-inbound-event';
 import { KAFKA_PRODUCER, KafkaProducerLifecycle } from './kafka-producer';
 import { syncMigrations } from './migrations';
 import { ProblemActions } from './problems/problem-actions';
@@ -37,7 +38,7 @@ export class AppModule implements OnModuleInit {
           registerRequestContext: false,
         }),
       ],
-      controllers: [InboundConsumer, InternalApiController],
+      controllers: [ReconFindingsConsumer, InternalApiController],
       providers: [
         { provide: SYNC_CONFIG, useValue: config },
         { provide: 'KAFKA_BROKER_LIST', useValue: config.KAFKA_BROKERS },
@@ -46,7 +47,8 @@ export class AppModule implements OnModuleInit {
         { provide: KAFKA_PRODUCER, useFactory: (l: KafkaProducerLifecycle) => l.producer, inject: [KafkaProducerLifecycle] },
         { provide: 'OUTBOX_INTERVAL_MS', useValue: config.OUTBOX_INTERVAL_MS },
         DeadLetters,
-        RecordInboundEvent,
+        RecordInboundBatch,
+        InboxConsumer,
         QboAccess,
         PushDocument,
         PushWorker,

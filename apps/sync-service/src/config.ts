@@ -10,6 +10,7 @@ export const SyncConfigSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: ConfigFields.positiveInt(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: ConfigFields.positiveInt(3_000),
   KAFKA_MAX_WAIT_TIME_MS: ConfigFields.positiveInt(1_000),
+  KAFKA_MIN_BYTES: ConfigFields.positiveInt(65_536),
   /** Partitions of one topic processed at once; per-entity order holds because a key maps to one partition. */
   KAFKA_PARTITIONS_CONCURRENTLY: ConfigFields.positiveInt(6),
   QBO_API_BASE_URL: ConfigFields.url().default('https://quickbooks.api.intuit.com'),
@@ -23,6 +24,8 @@ export const SyncConfigSchema = z.object({
   QBO_MAX_IN_FLIGHT: ConfigFields.positiveInt(10),
   /** Jobs claimed per poll and pushed concurrently by this replica, across realms. */
   PUSH_CONCURRENCY: ConfigFields.positiveInt(40),
+  /** Off only for benchmarks that measure the inbound path alone. */
+  PUSH_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   PUSH_POLL_INTERVAL_MS: ConfigFields.positiveInt(250),
   OUTBOX_INTERVAL_MS: ConfigFields.positiveInt(200),
   /** Shared secret the gateway presents on the internal API; unset means the network policy is the only fence. */

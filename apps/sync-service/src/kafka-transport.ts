@@ -8,16 +8,14 @@ export function kafkaTransport(config: SyncConfig): KafkaOptions {
     options: {
       client: kafkaClientConfig('arbiter-sync', config.KAFKA_BROKERS),
       consumer: {
-        groupId: config.KAFKA_GROUP_ID,
+        // Its own group: kafkajs assigns every subscribed topic to every member, so the inbox consumer and this one must not share a group.
+        groupId: `${config.KAFKA_GROUP_ID}-recon-findings`,
         sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
         maxWaitTimeInMs: config.KAFKA_MAX_WAIT_TIME_MS,
         allowAutoTopicCreation: false,
       },
       subscribe: { fromBeginning: true },
-      run: { partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY },
-      // Raw bytes reach the handler so a malformed message can be dead-lettered exactly as received.
-      parser: { keepBinary: true },
       postfixId: '',
       producerOnlyMode: false,
     },

@@ -21,7 +21,7 @@ const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30
   }
 };
 
-describe('sync-service inbox through the broker (NestJS Kafka transport)', () => {
+describe('sync-service inbox through the broker', () => {
   const tenantId = `t-${randomBytes(4).toString('hex')}`;
   let db: TestDatabase;
   let config: SyncConfig;
@@ -51,6 +51,7 @@ describe('sync-service inbox through the broker (NestJS Kafka transport)', () =>
       QBO_CLIENT_SECRET: 'test-secret',
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
+      PUSH_ENABLED: 'false', // this suite checks the inbox and the queue; pushing is covered against the sandbox
     });
     await runServiceMigrations({ clientUrl: db.url, schema: config.DATABASE_SCHEMA, entities: syncEntities, migrations: syncMigrations });
     app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
@@ -116,6 +117,7 @@ describe('sync-service inbox through the broker (NestJS Kafka transport)', () =>
     await publish(Topics.SourceCustomers, key, JSON.stringify(customerEvent('c-bad', 3))); // a good one behind the bad ones
 
     const letters = await eventually(async () => (deadLetters.length >= 3 ? deadLetters : undefined));
+    letters.sort((a, b) => Number(a.value['offset']) - Number(b.value['offset']));
     expect(letters.map((l) => l.value['reason'])).toEqual(['invalid_json', 'wrong_topic', 'schema_violation']);
     for (const letter of letters) {
       expect(letter.key).toBe(key);
@@ -175,5 +177,20 @@ describe('sync-service inbox through the broker (NestJS Kafka transport)', () =>
       return r.rows[0]?.reason === 'void' ? r.rows[0] : undefined;
     });
     expect(voidJob).toEqual({ version: 3, reason: 'void' });
+  });
+  it('turns a reconciliation finding a resync can fix into a problem, through the NestJS Kafka transport', async () => {
+    const finding = {
+      eventId: randomUUID(), tenantId, runId: randomUUID(), kind: 'amount_mismatch', customerId: 'c-1', sourceId: 'inv-1', qboId: '42',
+      sourceAmount: '110.00', qboAmount: '100.00', difference: '10.00', bucket: 'current',
+    };
+    await publish(Topics.ReconDiscrepancies, `${tenantId}:inv-1`, JSON.stringify(finding));
+    const problem = await eventually(async () => {
+      const r = await pg.query(`select kind, state, reason, entity_type from sync.problem where tenant_id = $1 and source_id = 'inv-1'`, [tenantId]);
+      return r.rows[0];
+    });
+    expect(problem).toMatchObject({ kind: 'reconciliation_difference', state: 'open', entity_type: 'invoice' });
+    expect(problem.reason).toContain('amount mismatch');
+    const outbox = await pg.query(`select payload from sync.outbox where key = $1`, [`${tenantId}:inv-1`]);
+    expect(outbox.rows.map((r) => r.payload.status)).toContain('failed');
   });
 });

@@ -1,13 +1,18 @@
-import { deadLetterFor, Topics } from '@arbiter/contracts';
+import { deadLetterFor, Topics, type RejectedMessage } from '@arbiter/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { KafkaContext } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { KAFKA_PRODUCER, type KafkaProducer } from '../kafka-producer';
 
+export interface Rejection {
+  message: RejectedMessage;
+  reason: string;
+  errors: readonly { path: string; message: string }[];
+}
+
 /**
- * Parks a rejected inbound message on `arbiter.dead-letter.v1` with its reason, field errors and
- * original coordinates, and lets the partition move on. The send is awaited: the offset is only
- * committed after the dead letter is durable, so a bad message is never silently lost.
+ * Parks rejected inbound messages on `arbiter.dead-letter.v1` with their reason, field errors and original
+ * coordinates, so the partition moves on. The send is awaited: the offset is committed only after the dead
+ * letters are durable, so a bad message is never silently lost.
  */
 @Injectable()
 export class DeadLetters {
@@ -15,14 +20,11 @@ export class DeadLetters {
 
   constructor(@Inject(KAFKA_PRODUCER) private readonly producer: KafkaProducer) {}
 
-  async park(ctx: KafkaContext, rejection: { reason: string; errors: readonly { path: string; message: string }[] }): Promise<void> {
-    const message = ctx.getMessage();
-    const letter = deadLetterFor(
-      { topic: ctx.getTopic(), partition: ctx.getPartition(), offset: String(message.offset), key: message.key ?? null, value: (message.value as Buffer | string | null) ?? null },
-      rejection,
-      { eventId: randomUUID(), rejectedAt: new Date().toISOString() },
-    );
-    await this.producer.send({ topic: Topics.DeadLetter, acks: -1, messages: [{ key: letter.key, value: JSON.stringify(letter) }] });
-    this.logger.warn(`dead-lettered topic=${ctx.getTopic()} partition=${ctx.getPartition()} offset=${message.offset} reason=${rejection.reason}`);
+  async park(rejections: readonly Rejection[]): Promise<void> {
+    if (rejections.length === 0) return;
+    const rejectedAt = new Date().toISOString();
+    const letters = rejections.map((r) => deadLetterFor(r.message, r, { eventId: randomUUID(), rejectedAt }));
+    await this.producer.send({ topic: Topics.DeadLetter, acks: -1, messages: letters.map((l) => ({ key: l.key, value: JSON.stringify(l) })) });
+    for (const l of letters) this.logger.warn(`dead-lettered topic=${l.topic} partition=${l.partition} offset=${l.offset} reason=${l.reason}`);
   }
 }

@@ -254,7 +254,7 @@ export class InternalApiController {
     await inTransaction(this.em, async (sql) => {
       for (const [table, dateColumn] of [['source_invoice', 'issue_date'], ['source_payment', 'received_on'], ['source_credit_memo', 'issue_date']] as const) {
         const rows = b.sourceIds
-          ? await sql(`update ${table} set export = ? where tenant_id = ? and id = any(?) returning 1`, [flag, tenantId, b.sourceIds])
+          ? await sql(`update ${table} set export = ? where tenant_id = ? and id in (select jsonb_array_elements_text(?::jsonb)) returning 1`, [flag, tenantId, JSON.stringify(b.sourceIds)])
           : await sql(`update ${table} set export = ? where tenant_id = ? and ${dateColumn} < ? returning 1`, [flag, tenantId, b.before]);
         updated += rows.length;
       }

@@ -146,8 +146,8 @@ export class ProblemActions {
         ]);
       }
       const blocked = await sql<{ entity_type: SyncEntityType; source_id: string }>(
-        `select entity_type, source_id from problem where tenant_id = ? and state = 'open' and kind = any(?)`,
-        [tenantId, MAPPING_FIXES],
+        `select entity_type, source_id from problem where tenant_id = ? and state = 'open' and kind in (select jsonb_array_elements_text(?::jsonb))`,
+        [tenantId, JSON.stringify(MAPPING_FIXES)],
       );
       for (const b of blocked) await this.enqueue(sql, tenantId, b.entity_type, b.source_id, 'resync');
       await this.recordFor(sql, tenantId, entityType as SyncEntityType, sourceId, 'map', actor, { qboId });

@@ -1,6 +1,6 @@
 import { OutboundEventSchemas, Topics, type SyncStatusV1 } from '@arbiter/contracts';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KAFKA_PRODUCER, type KafkaProducer } from '../kafka-producer';
 import { inTransaction, type Sql } from '../sql';
@@ -24,7 +24,7 @@ export async function outboxEvent(sql: Sql, topic: string, key: string, payload:
  * (at-least-once; every event carries its own eventId for consumers to dedupe).
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -40,7 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
@@ -74,7 +74,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         byTopic.set(row.topic, list);
       }
       await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      await sql(`update outbox set published_at = now() where id = any(?::bigint[])`, [rows.map((r) => r.id)]);
+      await sql(`update outbox set published_at = now() where id in (select jsonb_array_elements_text(?::jsonb)::bigint)`, [JSON.stringify(rows.map((r) => String(r.id)))]);
       return rows.length;
     });
   }

@@ -15,7 +15,8 @@ export type ProblemKind =
   | 'stale_object'
   | 'not_connected'
   | 'qbo_unavailable'
-  | 'dependency_missing';
+  | 'dependency_missing'
+  | 'reconciliation_difference';
 
 /** What a controller can do about each kind, and how it reads. The reason is completed with specifics. */
 export const ProblemCatalog: Record<ProblemKind, { title: string; actions: (entity: SyncEntityType) => ProblemAction[] }> = {
@@ -32,6 +33,7 @@ export const ProblemCatalog: Record<ProblemKind, { title: string; actions: (enti
   not_connected: { title: 'This company is not connected to QuickBooks', actions: () => ['resync', 'clear'] },
   qbo_unavailable: { title: 'QuickBooks kept failing or throttling; still retrying', actions: () => ['resync', 'clear'] },
   dependency_missing: { title: 'A document this one depends on is not in QuickBooks yet', actions: () => ['resync', 'clear'] },
+  reconciliation_difference: { title: 'Reconciliation found this document out of sync with QuickBooks', actions: (e) => ['resync', 'remove_link', 'override_link', 'clear', ...paid(e)] },
 };
 
 function paid(entity: SyncEntityType): ProblemAction[] {

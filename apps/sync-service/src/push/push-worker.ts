@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { SYNC_CONFIG, type SyncConfig } from '../config';
 import { inTransaction, sqlOf } from '../sql';
 import { recordProblem } from './problems';
@@ -15,7 +15,7 @@ const LEASE_SECONDS = 120;
  * disconnected realm only delays its own jobs — and completes, reschedules or parks each one.
  */
 @Injectable()
-export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PushWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PushWorker.name);
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -28,10 +28,10 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop();
+    if (this.config.PUSH_ENABLED) this.loop();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]); // finish in-flight pushes before the pools close
