@@ -1,21 +1,17 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { bootstrapHttpApp, loadConfig } from '@arbiter/runtime';
+import { APP_NAME, AppModule } from './app.module';
+import { SandboxEnv, toSandboxConfig } from './config';
+import { configureSandboxApp } from './sandbox.module';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+/** Local QuickBooks Online stand-in (CONTRACT.md §3). Exits 1 listing every bad key if the environment is wrong. */
+async function main(): Promise<void> {
+  const config = toSandboxConfig(loadConfig(APP_NAME, SandboxEnv));
+  await bootstrapHttpApp(APP_NAME, AppModule.register(config), {
+    port: config.port,
+    host: config.host,
+    rawBody: true,
+    configure: configureSandboxApp,
+  });
 }
 
-bootstrap();
+void main();

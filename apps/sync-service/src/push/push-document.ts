@@ -1,5 +1,5 @@
 import { Money } from '@arbiter/domain';
-import { QboStaleObjectError, QboUncertainWriteError, qboQuery, type Customer, type Invoice, type Item, type QboCompany } from '@arbiter/qbo-client';
+import { QboClosedPeriodError, QboStaleObjectError, QboUncertainWriteError, qboQuery, type Customer, type Invoice, type Item, type QboCompany } from '@arbiter/qbo-client';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { SyncEntityType } from '../ledger/apply-to-ledger';
@@ -40,6 +40,20 @@ export class PushDocument {
   ) {}
 
   async run(job: SyncJob): Promise<void> {
+    try {
+      await this.dispatch(job);
+    } catch (error) {
+      if (!(error instanceof QboClosedPeriodError)) throw error;
+      // Our cached close date was older than QuickBooks' (someone closed the books meanwhile): say which date.
+      const { realmId, company } = await this.qbo.companyFor(job.tenantId);
+      this.closeDates.delete(realmId);
+      const closed = (await company.bookCloseDate()) ?? 'unknown';
+      this.closeDates.set(realmId, { value: closed, at: Date.now() });
+      throw new SyncProblem('closed_period', `QuickBooks refused the ${job.entityType} ${job.sourceId}: its books are closed through ${closed}; it was not sent.`, { bookCloseDate: closed }, { code: error.code, message: error.qboMessage });
+    }
+  }
+
+  private async dispatch(job: SyncJob): Promise<void> {
     const sql = sqlOf(this.em);
     const { settings, inSyncPoint } = await loadTenantSettings(sql, job.tenantId);
     if (!settings.syncEntityTypes.includes(job.entityType)) return this.markSkipped(job, `${job.entityType} sync is off in the settings`);
@@ -230,8 +244,6 @@ export class PushDocument {
     }
     lines.push({ Amount: sum.toString(), LinkedTxn: [{ TxnId: creditMemoQboId, TxnType: 'CreditMemo' }] });
     const marker = arbiterMarker(job.tenantId, 'credit-memo-application', job.sourceId);
-    const existing = await this.findByMarker(company, 'Payment', marker, undefined);
-    if (existing) return;
     await this.createOnce(company, 'Payment', { CustomerRef: { value: customerRef }, TotalAmt: '0', TxnDate: date, Line: lines, PrivateNote: marker }, { marker, key: `credit-memo-apply:${job.tenantId}:${job.sourceId}:v${job.version}` });
   }
 
@@ -318,20 +330,27 @@ export class PushDocument {
    * answer), then create with the stable requestid; an uncertain answer is confirmed by reading back.
    */
   private async createOnce<E extends 'Invoice' | 'Payment' | 'CreditMemo'>(company: QboCompany, entity: E, body: Record<string, unknown>, ids: { docNumber?: string; marker: string; key: string }) {
-    const earlier = await this.findByMarker(company, entity, ids.marker, ids.docNumber);
+    const lookup = { docNumber: ids.docNumber, customerRef: (body['CustomerRef'] as { value?: string } | undefined)?.value, txnDate: body['TxnDate'] as string | undefined };
+    const earlier = await this.findByMarker(company, entity, ids.marker, lookup);
     if (earlier) return earlier;
     try {
       return await company.create(entity, body as never, { idempotencyKey: ids.key, allowDuplicateDocNumber: false });
     } catch (error) {
       if (!(error instanceof QboUncertainWriteError)) throw error;
-      const landed = await this.findByMarker(company, entity, ids.marker, ids.docNumber);
+      const landed = await this.findByMarker(company, entity, ids.marker, lookup);
       if (landed) return landed;
       throw error; // not there: a retry with the same requestid is safe
     }
   }
 
-  private async findByMarker(company: QboCompany, entity: 'Invoice' | 'Payment' | 'CreditMemo', marker: string, docNumber: string | undefined) {
-    const query = docNumber ? qboQuery(entity).where('DocNumber', '=', docNumber) : qboQuery(entity).where('PrivateNote', '=', marker);
+  /**
+   * An earlier attempt's document, found by what QuickBooks lets us query (PrivateNote is not queryable):
+   * DocNumber for invoices and credit memos, customer + date for payments; then matched on the marker.
+   */
+  private async findByMarker(company: QboCompany, entity: 'Invoice' | 'Payment' | 'CreditMemo', marker: string, lookup: { docNumber?: string; customerRef?: string; txnDate?: string }) {
+    const query = lookup.docNumber
+      ? qboQuery(entity).where('DocNumber', '=', lookup.docNumber)
+      : qboQuery(entity).where('CustomerRef', '=', lookup.customerRef ?? '').where('TxnDate', '=', lookup.txnDate ?? '');
     const rows = (await company.queryAll(query)) as (Invoice & { PrivateNote?: string })[];
     return rows.find((r) => r.PrivateNote === marker) ?? null;
   }

@@ -70,7 +70,9 @@ export function classifyFailure(error: unknown, attempts: number): FailureDecisi
       : error instanceof QboAuthRevokedError || error instanceof QboAuthenticationError || error instanceof QboAuthorizationError ? 'not_connected'
       : 'validation';
     if (kind === 'not_connected') return { retry: true, delayMs: 60_000, persistentKind: 'not_connected', reason: error.reason };
-    return { retry: false, problem: new SyncProblem(kind, error.reason, undefined, qbo) };
+    // QuickBooks' own words name the field; a controller needs them to fix the document.
+    const said = [error.qboMessage, error.detail].filter(Boolean).join(': ');
+    return { retry: false, problem: new SyncProblem(kind, said ? `${error.reason} QuickBooks said: ${said}` : error.reason, undefined, qbo) };
   }
   // Our own infrastructure (database, broker): retry, never a problem for a person.
   return { retry: true, delayMs: backoffMs(attempts), reason: error instanceof Error ? error.message : String(error) };
