@@ -11,7 +11,7 @@ fs.rmSync(resultsDir, { recursive: true, force: true });
 
 const args = ['nx', 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', ...process.argv.slice(2)];
 if (process.env.CI) args.push('--skip-nx-cache');
-const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' ') } });
 
 let passed = 0, failed = 0, skipped = 0, suitesFailed = 0;
 if (fs.existsSync(resultsDir)) {
