@@ -40,3 +40,36 @@ export type {
   TieOutViolation,
   TieOutResult,
 } from './reconciliation/tie-out';
+
+export {
+  parseMinorUnits,
+  formatMinorUnits,
+  minorDigitsOf,
+} from './reconciliation/minor-units';
+export { TXN_KINDS, qboKey } from './reconciliation/ledger-item';
+export type {
+  TxnKind,
+  LedgerItem,
+  SourceItem,
+  QboItem,
+  LinkedSourceInfo,
+} from './reconciliation/ledger-item';
+export { matchItems, MATCH_PASSES } from './reconciliation/match';
+export type { MatchPass, MatchOptions, Matching } from './reconciliation/match';
+export {
+  DISCREPANCY_KINDS,
+  SUGGESTED_ACTIONS,
+  OPENING_BALANCE_ACTION,
+} from './reconciliation/discrepancy';
+export type {
+  Discrepancy,
+  DiscrepancyKind,
+} from './reconciliation/discrepancy';
+export { reconcile } from './reconciliation/reconcile';
+export type {
+  ReconcileInput,
+  ReconcileOptions,
+  Reconciliation,
+  CustomerComparison,
+  MatchingSummary,
+} from './reconciliation/reconcile';
