@@ -1,4 +1,5 @@
-import type { Cluster } from '@arbiter/dev-infra';
+import { appEntry, type Cluster } from '@arbiter/dev-infra';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export const LOCAL_TENANT_ID = 'acme';
@@ -22,5 +23,21 @@ export async function bootstrapLocalTenants(cluster: Cluster): Promise<Record<st
   const callback = consent.headers.get('location');
   if (consent.status !== 302 || !callback) throw new Error(`the sandbox consent page did not redirect (${consent.status})`);
   const { realmId } = await post<{ realmId: string }>(`${sync}/connection/exchange`, { callbackUrl: callback, state });
-  return { QBO_REALM_ID: realmId, TENANT_ID: LOCAL_TENANT_ID, OTHER_TENANT_ID };
+  const key = (tenant: string, role: string) => {
+    const run = spawnSync(process.execPath, [appEntry('gateway'), 'api-key', 'create', '--tenant', tenant, '--role', role, '--name', `local ${role}`], {
+      env: { ...process.env, ...cluster.env },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`creating the ${role} key for ${tenant} failed: ${run.stderr}`);
+    return run.stdout.trim();
+  };
+  return {
+    QBO_REALM_ID: realmId,
+    TENANT_ID: LOCAL_TENANT_ID,
+    ADMIN_API_KEY: key(LOCAL_TENANT_ID, 'admin'),
+    CONTROLLER_API_KEY: key(LOCAL_TENANT_ID, 'controller'),
+    AUDITOR_API_KEY: key(LOCAL_TENANT_ID, 'auditor'),
+    OTHER_TENANT_ID,
+    OTHER_TENANT_ADMIN_API_KEY: key(OTHER_TENANT_ID, 'admin'),
+  };
 }
