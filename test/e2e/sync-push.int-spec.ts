@@ -209,17 +209,29 @@ describe('sync-service pushes to QuickBooks (sandbox)', () => {
     ]);
   });
 
-  it('overrides and removes the stored QuickBooks id', async () => {
+  it('removes and overrides the stored QuickBooks id', async () => {
     const original = await pushed('invoice', 'inv-create');
-    const other = await h.qboQuery<{ Id: string }>(`select * from Invoice where DocNumber = 'E2E-1006'`);
-    const overridden = await h.call<{ qboId: string }>('PUT', 'links/invoice/inv-create', { qboId: other[0].Id });
-    expect(overridden.qboId).toBe(other[0].Id);
-    const removed = await h.call<{ qboId: string | null; queued: boolean }>('DELETE', 'links/invoice/inv-create');
+    const removed = await h.call<{ qboId: string | null }>('DELETE', 'links/invoice/inv-create');
     expect(removed.qboId).toBeNull();
-    // The next sync re-matches: the earlier attempt's document (DocNumber + Arbiter marker) is found again, not duplicated.
+    // The next sync re-matches: the earlier document (DocNumber + Arbiter marker) is found again, not duplicated.
     const relinked = await pushed('invoice', 'inv-create');
     expect(relinked.qbo_id).toBe(original.qbo_id);
     expect(await h.qboQuery(`select * from Invoice where DocNumber = 'E2E-1001'`)).toHaveLength(1);
+
+    // Override: a person says "this QuickBooks record is the one"; the next sync updates that record.
+    const customer = (await h.qboQuery<{ Id: string }>(`select * from Customer where DisplayName = 'Northwind Traders'`))[0];
+    const items = await h.qboQuery<{ Id: string }>(`select * from Item where Sku = 'SKU-CONSULT'`);
+    const target = (await h.qbo<{ Invoice: { Id: string } }>('POST', 'invoice', {
+      DocNumber: 'MANUAL-1', CustomerRef: { value: customer.Id },
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: 1, SalesItemLineDetail: { ItemRef: { value: items[0].Id }, Qty: 1, UnitPrice: 1 } }],
+    })).Invoice;
+    const overridden = await h.call<{ qboId: string }>('PUT', 'links/invoice/inv-create', { qboId: target.Id });
+    expect(overridden.qboId).toBe(target.Id);
+    // The original document still holds E2E-1001, so QuickBooks refuses the update (6140): a person decides.
+    const p = await problem('inv-create', 'duplicate_doc_number');
+    expect(p.reason).toContain('E2E-1001');
+    expect((await h.link('invoice', 'inv-create'))?.qbo_id).toBe(target.Id);
+    expect(usd((await qboInvoice(target.Id))['TotalAmt'])).toBe('1.00'); // untouched
   });
 
   it('treats redelivered and stale events as no-ops, and dead-letters malformed ones', async () => {
