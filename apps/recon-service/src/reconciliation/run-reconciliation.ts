@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReconDatabase } from '../database';
+import { ReconDatabase, type Sql } from '../database';
 import { ReconError, RunFailure } from '../errors';
 import { type CompletedOutcome, RECON_PUBLISHER, type ReconPublisher } from '../events/recon-events';
 import { QBO_COMPANIES, type QboCompanies, type QboReader } from '../qbo/qbo-companies';
@@ -17,6 +17,17 @@ import { findRun, type RunRow, updateRun } from './run-store';
  */
 const TAIL_UNITS = 4;
 const PUBLISH_BATCH = 500;
+
+/**
+ * Autovacuum analyses a table only some time after enough rows changed; right after the bulk load of a run's
+ * snapshot (up to millions of rows in one transaction) the planner still plans with the statistics of a (nearly)
+ * empty table, and may pick nested loops for the QuickBooks open-amount update or a full sort for every keyset
+ * page of the compare phase's snapshot read — quadratic in the run's size. ANALYZE samples at most ~30,000 rows
+ * per table (well under a second) and may run inside the phase's transaction, so the statistics commit with it.
+ */
+async function refreshSnapshotStatistics(sql: Sql): Promise<void> {
+  await sql('analyze run_item, run_qbo_application, run_customer, run_link');
+}
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -86,6 +97,7 @@ export class RunReconciliation {
         asOf: run.asOf,
         requestedCurrency: run.requestedCurrency,
       });
+      await refreshSnapshotStatistics(sql);
       await updateRun(sql, run.id, {
         realmId: company.realmId,
         currency: snapshot.currency,
@@ -133,6 +145,7 @@ export class RunReconciliation {
     }
     const report = await readAgedReceivables(company, { asOf: run.asOf, periodDays: run.periodDays, periodCount: run.periodCount });
     await this.db.transaction(async (sql) => {
+      await refreshSnapshotStatistics(sql);
       await deriveQboOpenAmounts(sql, run.id);
       await updateRun(sql, run.id, { qboReport: report, phase: 'compare', progressDone: total - 3 });
     });
