@@ -176,14 +176,14 @@ export function matchItems(
   ];
   for (let k = 0; k < blockingKeys.length && waiting.length > 0; k++) {
     const keyOf = blockingKeys[k];
-    const blocks = new Map<string, number[]>();
+    const blocks = new Map<string, Block>();
     for (const q of open) {
       if (partnerOfQbo[q] !== NONE) continue;
       const key = keyOf(qbo[q], qbo[q].customerId);
       if (key === undefined) continue;
       const block = blocks.get(key);
-      if (block) block.push(q);
-      else blocks.set(key, [q]);
+      if (block) block.items.push(q);
+      else blocks.set(key, { items: [q], start: 0 });
     }
     if (blocks.size === 0) continue;
     for (const s of waiting) {
@@ -209,26 +209,47 @@ export function matchItems(
   };
 }
 
-/** Same amount first, then nearest date, then earliest in the block. */
+/**
+ * QuickBooks candidates sharing a blocking key, in input order. `start` skips the paired ones at the front: blocks
+ * can be large (thousands of reference-less payments of one customer, one amount and one day share a
+ * `customer_amount_date` key), and rescanning paired candidates for every source item made such a block quadratic.
+ */
+interface Block {
+  items: number[];
+  start: number;
+}
+
+/**
+ * Same amount first, then nearest date, then earliest in the block. A candidate with the same amount and date
+ * cannot be beaten (a later one could only tie, and ties go to the earliest), so the scan stops there: with the
+ * skipped prefix, a block of identical candidates costs O(1) per source item instead of O(block).
+ */
 function bestCandidate(
   item: SourceItem,
-  block: readonly number[],
+  block: Block,
   qbo: readonly QboItem[],
   partnerOfQbo: Int32Array,
 ): number {
+  const items = block.items;
+  while (block.start < items.length && partnerOfQbo[items[block.start]] !== NONE)
+    block.start++;
   let best = NONE;
   let bestScore = Number.POSITIVE_INFINITY;
   const day = toEpochDay(item.txnDate);
-  for (const q of block) {
+  for (let i = block.start; i < items.length; i++) {
+    const q = items[i];
     if (partnerOfQbo[q] !== NONE) continue;
     const candidate = qbo[q];
     // Amount dominates: any date distance (≤ 10^7 days) is smaller than one amount step.
     const score =
       (candidate.totalMinor === item.totalMinor ? 0 : 1e8) +
-      Math.abs(toEpochDay(candidate.txnDate) - day);
+      (candidate.txnDate === item.txnDate
+        ? 0
+        : Math.abs(toEpochDay(candidate.txnDate) - day));
     if (score < bestScore) {
       best = q;
       bestScore = score;
+      if (score === 0) break;
     }
   }
   return best;
