@@ -18,7 +18,11 @@ export class SyncHarness {
   readonly tenantId = `t${randomBytes(4).toString('hex')}`;
   readonly env: Record<string, string> = {};
 
-  async start(extraSyncEnv: Record<string, string> = {}): Promise<void> {
+  /**
+   * @param extraSyncEnv the sync-service's own additions.
+   * @param sharedEnv settings the sandbox and every service share (kept in `env`), e.g. the gateway's callback as QBO_REDIRECT_URI.
+   */
+  async start(extraSyncEnv: Record<string, string> = {}, sharedEnv: Record<string, string> = {}): Promise<void> {
     this.db = await createTestDatabase('e2e_sync');
     const [sandboxPort, syncPort] = [await freePort(), await freePort()];
     this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -28,6 +32,7 @@ export class SyncHarness {
       QBO_CLIENT_SECRET: randomBytes(16).toString('hex'),
       QBO_REDIRECT_URI: 'http://127.0.0.1:3000/oauth/quickbooks/callback',
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...sharedEnv,
     });
     this.sandbox = runFromSource('qbo-sandbox', { ...this.env, QBO_SANDBOX_PORT: String(sandboxPort), QBO_SANDBOX_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     await waitForHealthy(this.sandboxUrl, this.sandbox);
@@ -85,7 +90,10 @@ export class SyncHarness {
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T> {
     const res = await fetch(`${this.syncUrl}/internal/v1/tenants/${this.tenantId}/${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-arbiter-actor': 'key_e2e', 'x-arbiter-role': 'controller' },
+      headers: {
+        'content-type': 'application/json', 'x-arbiter-actor': 'key_e2e', 'x-arbiter-role': 'controller',
+        ...(this.env['INTERNAL_API_TOKEN'] ? { authorization: `Bearer ${this.env['INTERNAL_API_TOKEN']}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

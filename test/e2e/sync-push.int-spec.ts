@@ -8,6 +8,7 @@ import {
 } from '@arbiter/testing';
 import { Topics } from '@arbiter/contracts';
 import { Money } from '@arbiter/domain';
+import { randomUUID } from 'node:crypto';
 import { SyncHarness, eventually } from './sync-harness';
 
 /**
@@ -246,5 +247,21 @@ describe('sync-service pushes to QuickBooks (sandbox)', () => {
       { outcome: 'stale', n: 1 },
     ]);
     expect(usd((await qboInvoice((await h.link('invoice', 'inv-edit'))?.qbo_id as string))['TotalAmt'])).toBe('400.00');
+  });
+  it('resyncs a reconciliation finding by sending the already-pushed version again, undoing an edit made in QuickBooks', async () => {
+    await h.publish(buildInvoiceUpserted({ ...t(), data: { id: 'inv-drift', number: 'E2E-1012', customerId: 'cus-new', lines: [{ itemId: 'item-consult', quantity: '7', unitPrice: '100.00' }] } }));
+    const link = await pushed('invoice', 'inv-drift');
+    await h.control('POST', `realms/${h.realmId}/user/invoices/${link.qbo_id}/edit`, { amount: '650.00' }); // a QuickBooks user edits it
+    expect(usd((await qboInvoice(link.qbo_id as string))['TotalAmt'])).toBe('650.00');
+    const finding = { eventId: randomUUID(), tenantId: h.tenantId, runId: 'run-drift', kind: 'amount_mismatch', sourceId: 'inv-drift', qboId: link.qbo_id, sourceAmount: '700.00', qboAmount: '650.00', difference: '50.00' };
+    await h.publishRaw(Topics.ReconDiscrepancies, `${h.tenantId}:inv-drift`, JSON.stringify(finding));
+    const p = await problem('inv-drift', 'reconciliation_difference');
+    expect(link.pushed_version).toBe(1); // the version QuickBooks drifted from is the one already pushed
+
+    await h.call('POST', `problems/${p.id}/resync`);
+    await eventually(async () => usd((await qboInvoice(link.qbo_id as string))['TotalAmt']) === '700.00', 'QuickBooks put back to 700.00', 30_000, h);
+    await eventually(async () => (await h.openProblem('inv-drift')) === undefined, 'problem resolved', 30_000, h);
+    expect(await h.link('invoice', 'inv-drift')).toMatchObject({ status: 'updated', qbo_id: link.qbo_id, pushed_version: 1 });
+    expect(await h.qboQuery(`select * from Invoice where DocNumber = 'E2E-1012'`)).toHaveLength(1);
   });
 });

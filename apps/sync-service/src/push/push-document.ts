@@ -22,6 +22,19 @@ export interface SyncJob {
 
 type LinkRow = { qbo_id: string | null; sync_token: string | null; status: string; pushed_version: number | null };
 
+/** Reasons that are a person asking for a send (Problem Sync's resync, "push now"), not the ledger catching up. */
+const REQUESTED_BY_A_PERSON = new Set(['resync', 'push_now']);
+
+/**
+ * True when this version already reached QuickBooks and nobody asked for it again. A resync or push-now sends
+ * the document anyway: QuickBooks may have drifted since (a user edited the invoice there, reconciliation
+ * flagged it), and only a new sparse update puts our version back. That update carries the record's current
+ * SyncToken in its requestid, so a repeat while QuickBooks is unchanged replays instead of writing twice.
+ */
+function alreadyThere(link: LinkRow | undefined, version: number, job: SyncJob): boolean {
+  return !!link?.qbo_id && link.pushed_version !== null && link.pushed_version >= version && !REQUESTED_BY_A_PERSON.has(job.reason);
+}
+
 /**
  * Pushes one document to QuickBooks: resolve references, check go/no-go and the book close date, create or
  * sparse-update with a stable requestid per (document, version), and record the link with its status event
@@ -170,7 +183,7 @@ export class PushDocument {
     if (!isGo(inv.export, inv.issue_date, inSyncPoint)) return this.markSkipped(job, inv.export === 'no_go' ? 'marked no-go' : `dated before the in-sync point ${inSyncPoint}`);
     const link = await this.link(sql, job);
     if (!settings.autoPush && job.reason !== 'push_now' && !link?.qbo_id) return this.markStatus(job, 'awaiting_push');
-    if (link?.qbo_id && link.pushed_version !== null && link.pushed_version >= inv.version) return; // already there
+    if (alreadyThere(link, inv.version, job)) return;
 
     const { realmId, company } = await this.qbo.companyFor(job.tenantId);
     await this.assertOpenPeriod(realmId, company, inv.issue_date, 'invoice', inv.number);
@@ -205,7 +218,7 @@ export class PushDocument {
     if (!cm || cm.cancelled) return;
     if (!isGo(cm.export, cm.issue_date, inSyncPoint)) return this.markSkipped(job, cm.export === 'no_go' ? 'marked no-go' : `dated before the in-sync point ${inSyncPoint}`);
     const link = await this.link(sql, job);
-    if (link?.qbo_id && link.pushed_version !== null && link.pushed_version >= cm.version) return;
+    if (alreadyThere(link, cm.version, job)) return;
     const { realmId, company } = await this.qbo.companyFor(job.tenantId);
     await this.assertOpenPeriod(realmId, company, cm.issue_date, 'credit memo', cm.number);
     const customerRef = await this.resolveCustomer(job.tenantId, cm.customer_id, company);
@@ -259,7 +272,7 @@ export class PushDocument {
     if (!p || p.voided) return;
     if (!isGo(p.export, p.received_on, inSyncPoint)) return this.markSkipped(job, p.export === 'no_go' ? 'marked no-go' : `dated before the in-sync point ${inSyncPoint}`);
     const link = await this.link(sql, job);
-    if (link?.qbo_id && link.pushed_version !== null && link.pushed_version >= p.version) return;
+    if (alreadyThere(link, p.version, job)) return;
     const { realmId, company } = await this.qbo.companyFor(job.tenantId);
     await this.assertOpenPeriod(realmId, company, p.received_on, 'payment', job.sourceId);
     const customerRef = await this.resolveCustomer(job.tenantId, p.customer_id, company);
