@@ -11,6 +11,8 @@ export const ReconConfigSchema = z.object({
   /** Where the sync-service keeps the source ledger, links and QuickBooks tokens this service reads (read-only). */
   SYNC_DATABASE_SCHEMA: schemaName().default('sync'),
   KAFKA_BROKERS: ConfigFields.kafkaBrokers(),
+  /** When set, every internal API call must carry it as a bearer token: the gateway's INTERNAL_API_TOKEN (the sync-service checks the same). */
+  INTERNAL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   QBO_API_BASE_URL: ConfigFields.url().default('https://quickbooks.api.intuit.com'),
   // Extension of CONTRACT.md §4: recon reads QuickBooks with the tokens the sync-service stored, so it needs the
   // same key and OAuth client to open and refresh them.

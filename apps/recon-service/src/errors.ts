@@ -3,7 +3,8 @@ export type ReconErrorCode =
   | 'INVALID_REQUEST'
   | 'RUN_NOT_FOUND'
   | 'REPORT_NOT_READY'
-  | 'TENANT_NOT_CONNECTED';
+  | 'TENANT_NOT_CONNECTED'
+  | 'INTERNAL_TOKEN_REQUIRED';
 
 export interface FieldError {
   /** Dotted path of the bad field: `asOf`, `query.limit`. */

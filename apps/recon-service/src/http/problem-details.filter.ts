@@ -9,10 +9,12 @@ const STATUS: Record<ReconErrorCode, number> = {
   RUN_NOT_FOUND: 404,
   REPORT_NOT_READY: 409,
   TENANT_NOT_CONNECTED: 409,
+  INTERNAL_TOKEN_REQUIRED: 401,
 };
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',

@@ -1,16 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ReconError } from '../errors';
 import { ReconciliationQueries } from '../reconciliation/reconciliation-queries';
 import { StartReconciliation } from '../reconciliation/start-reconciliation';
+import { InternalTokenGuard } from './internal-token.guard';
 import { DiscrepancyQuery, ListQuery, parseRequest, RunIdParam, RunQuery, StartReconciliationBody, TenantParam } from './reconciliation-requests';
 
 /**
  * The internal API the gateway calls (the gateway authenticates and authorises; this service trusts the tenant in the
- * path and never shows another tenant's data: such a run is "not found"). Errors become problem+json in
- * ProblemDetailsFilter.
+ * path and never shows another tenant's data: such a run is "not found"). Only the gateway may call it: NetworkPolicy,
+ * plus INTERNAL_API_TOKEN when set. Errors become problem+json in ProblemDetailsFilter.
  */
 @Controller('internal/v1/tenants/:tenantId/reconciliations')
+@UseGuards(InternalTokenGuard)
 export class ReconciliationsController {
   constructor(
     private readonly start: StartReconciliation,
