@@ -22,6 +22,12 @@ export const SyncConfigSchema = z.object({
   /** QuickBooks' per-realm ceiling (500/min, 10 in flight); lower them to share a realm with other apps. */
   QBO_REQUESTS_PER_MINUTE: ConfigFields.positiveInt(500),
   QBO_MAX_IN_FLIGHT: ConfigFields.positiveInt(10),
+  /**
+   * Whether a QuickBooks batch request uses one unit of the per-minute limit per item (true, as the sandbox counts
+   * by default) or one in all (false, what secondary sources say QuickBooks does). Batches also count against
+   * QuickBooks' 40 batch requests per minute either way.
+   */
+  QBO_LIMIT_BATCH_COUNTS_ITEMS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Jobs claimed per poll and pushed concurrently by this replica, across realms. */
   PUSH_CONCURRENCY: ConfigFields.positiveInt(40),
   /** Off only for benchmarks that measure the inbound path alone. */

@@ -40,8 +40,8 @@ export type {
 
 export { RealmRateLimiter } from './realm-rate-limiter';
 export type { RealmPermit, RealmRateLimiterOptions } from './realm-rate-limiter';
-export { InMemoryRealmBudget, DEFAULT_REALM_LIMITS, effectiveWindowLimit } from './realm-budget';
-export type { RealmBudget, RealmLimits, BudgetDecision } from './realm-budget';
+export { InMemoryRealmBudget, DEFAULT_REALM_LIMITS, effectiveWindowLimit, effectiveBatchLimit } from './realm-budget';
+export type { RealmBudget, RealmLimits, BudgetDecision, BudgetRequest } from './realm-budget';
 export { PgRealmBudget } from './pg-realm-budget';
 export type { PgRealmBudgetOptions } from './pg-realm-budget';
 export { RetryPolicy, DEFAULT_RETRY_OPTIONS } from './retry-policy';
@@ -60,7 +60,7 @@ export { PgTokenStore } from './pg-token-store';
 export type { PgTokenStoreOptions } from './pg-token-store';
 export { TokenCipher, TokenDecryptionError } from './token-cipher';
 export type { TokenCipherKey } from './token-cipher';
-export { QBO_CLIENT_DDL, renderQboClientDdl, ensureQboClientSchema } from './pg-schema';
+export { QBO_CLIENT_DDL, QBO_RATE_BUDGET_DDL, renderQboClientDdl, renderQboRateBudgetDdl, ensureQboClientSchema } from './pg-schema';
 
 export { verifyWebhookSignature, parseWebhookEvents } from './qbo-webhooks';
 export type { WebhookEvent, WebhookOperation } from './qbo-webhooks';

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Clock } from './clock';
 import { assertSchemaName, ensureQboClientSchema } from './pg-schema';
-import { type BudgetDecision, effectiveWindowLimit, type RealmBudget, type RealmLimits, resolveLimits } from './realm-budget';
-
-/** The window is counted in this many buckets; a sliding window always fits in BUCKETS + 1 consecutive ones. */
-const BUCKETS = 6;
+import {
+  type BudgetDecision,
+  type BudgetRequest,
+  effectiveBatchLimit,
+  effectiveWindowLimit,
+  type RealmBudget,
+  type RealmLimits,
+  requestUnits,
+  resolveLimits,
+} from './realm-budget';
 
 export interface PgRealmBudgetOptions {
   pool: Pool;
@@ -18,21 +25,22 @@ export interface PgRealmBudgetOptions {
   leaseTtlMs?: number;
   /** How soon to ask again when every in-flight slot is taken by another replica, milliseconds. Default 100. */
   inFlightPollMs?: number;
+  /**
+   * Time source for tests (a ManualClock). Default: none, and the database clock (`clock_timestamp()`) decides,
+   * so replicas with skewed clocks still agree on windows. Every replica sharing a realm must use the same source.
+   */
+  clock?: Clock;
 }
 
 /**
- * A RealmBudget in PostgreSQL shared by every replica. Time comes from the database clock
- * (`clock_timestamp()`), so replicas with skewed clocks still agree on windows.
+ * A RealmBudget in PostgreSQL shared by every replica: an exact sliding log (QBO_RATE_BUDGET_DDL).
  *
- * Window: requests are counted per realm in buckets of window/6 in `qbo_rate_window`, incremented with
- * `INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING`. A grant is allowed only while the current bucket
- * plus the previous six sum below the effective limit. Any sliding window of `windowMs` lies inside seven
- * consecutive buckets, so no sliding window ever holds more than the limit (at the cost of granting a
- * little less than the limit over a 60–70 s span).
- *
- * In flight: one row per request in `qbo_rate_lease`, deleted on release, ignored once expired.
- *
- * Each acquisition is one short transaction under a per-realm advisory lock, so counting and granting are atomic.
+ * `tryAcquire` is one round trip: `qbo_rate_acquire(...)` locks the realm's `qbo_rate_realm` row, checks the shared
+ * 429 pause, the live leases (in flight), the units granted in the last `windowMs` and, for a batch, the batch
+ * requests in the last `windowMs`; then it records the grant with its lease, or answers how long to wait (until the
+ * pause ends, or until exactly enough old grants leave the window). `release` is one UPDATE; `pause` one upsert.
+ * No sliding window of `windowMs` ever holds more than the effective limit, and a saturated realm gets exactly that
+ * many per window (no bucket rounding).
  */
 export class PgRealmBudget implements RealmBudget {
   readonly limits: RealmLimits;
@@ -40,8 +48,9 @@ export class PgRealmBudget implements RealmBudget {
   private readonly schema: string;
   private readonly leaseTtlMs: number;
   private readonly inFlightPollMs: number;
-  private readonly bucketMs: number;
   private readonly windowLimit: number;
+  private readonly batchLimit: number;
+  private readonly clock?: Clock;
 
   constructor(options: PgRealmBudgetOptions) {
     this.pool = options.pool;
@@ -49,88 +58,58 @@ export class PgRealmBudget implements RealmBudget {
     this.schema = assertSchemaName(options.schema ?? 'public');
     this.leaseTtlMs = options.leaseTtlMs ?? 150_000;
     this.inFlightPollMs = options.inFlightPollMs ?? 100;
-    this.bucketMs = Math.ceil(this.limits.windowMs / BUCKETS);
     this.windowLimit = effectiveWindowLimit(this.limits);
+    this.batchLimit = effectiveBatchLimit(this.limits);
+    this.clock = options.clock;
+    for (const [name, value] of [['leaseTtlMs', this.leaseTtlMs], ['inFlightPollMs', this.inFlightPollMs]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+    }
   }
 
   ensureSchema(): Promise<void> {
     return ensureQboClientSchema(this.pool, this.schema);
   }
 
-  async tryAcquire(realmId: string): Promise<BudgetDecision> {
-    const win = `"${this.schema}".qbo_rate_window`;
-    const lease = `"${this.schema}".qbo_rate_lease`;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const {
-        rows: [clock],
-      } = await client.query<{ now_ms: string }>(
-        `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)),
-                floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now_ms`,
-        [`arbiter.qbo.budget:${realmId}`],
-      );
-      const nowMs = Number(clock.now_ms);
-      const current = Math.floor(nowMs / this.bucketMs) * this.bucketMs;
-      const oldest = current - BUCKETS * this.bucketMs;
-
-      const {
-        rows: [inFlight],
-      } = await client.query<{ n: number }>(
-        `WITH expired AS (DELETE FROM ${lease} WHERE realm_id = $1 AND expires_at <= clock_timestamp() RETURNING 1)
-         SELECT count(*)::int AS n FROM ${lease} WHERE realm_id = $1 AND expires_at > clock_timestamp()`,
-        [realmId],
-      );
-      if (inFlight.n >= this.limits.maxInFlight) {
-        await client.query('COMMIT'); // keep the expired-lease cleanup
-        return { granted: false, reason: 'in_flight', retryAfterMs: this.inFlightPollMs };
-      }
-
-      const counted = await client.query<{ request_count: number }>(
-        `WITH recent AS (
-           SELECT coalesce(sum(request_count), 0)::int AS used
-             FROM ${win} WHERE realm_id = $1 AND bucket_start_ms >= $3 AND bucket_start_ms < $2)
-         INSERT INTO ${win} AS w (realm_id, bucket_start_ms, request_count)
-         SELECT $1, $2, 1 FROM recent WHERE recent.used < $4
-         ON CONFLICT (realm_id, bucket_start_ms) DO UPDATE
-           SET request_count = w.request_count + 1
-           WHERE w.request_count + (SELECT used FROM recent) < $4
-         RETURNING request_count`,
-        [realmId, current, oldest, this.windowLimit],
-      );
-      if (counted.rowCount === 0) {
-        const {
-          rows: [first],
-        } = await client.query<{ first_ms: string | null }>(
-          `SELECT min(bucket_start_ms)::text AS first_ms FROM ${win} WHERE realm_id = $1 AND bucket_start_ms >= $2`,
-          [realmId, oldest],
-        );
-        await client.query('COMMIT');
-        const firstBucket = first.first_ms === null ? current : Number(first.first_ms);
-        // The window frees up once that oldest bucket is out of the seven-bucket span.
-        const freeAt = firstBucket + (BUCKETS + 1) * this.bucketMs;
-        return { granted: false, reason: 'window', retryAfterMs: Math.max(1, freeAt - nowMs) };
-      }
-      if (counted.rows[0].request_count === 1) {
-        // First grant in a new bucket: drop buckets no window can reach any more.
-        await client.query(`DELETE FROM ${win} WHERE realm_id = $1 AND bucket_start_ms < $2`, [realmId, oldest - this.bucketMs]);
-      }
-      const leaseId = randomUUID();
-      await client.query(
-        `INSERT INTO ${lease} (lease_id, realm_id, expires_at) VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))`,
-        [leaseId, realmId, this.leaseTtlMs / 1000],
-      );
-      await client.query('COMMIT');
-      return { granted: true, leaseId };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  async tryAcquire(realmId: string, request: BudgetRequest = {}): Promise<BudgetDecision> {
+    const leaseId = randomUUID();
+    const {
+      rows: [row],
+    } = await this.pool.query<{ granted: boolean; wait_ms: number; reason: string }>(
+      `SELECT granted, wait_ms, reason FROM "${this.schema}".qbo_rate_acquire($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        realmId,
+        leaseId,
+        Math.min(requestUnits(this.limits, request), this.windowLimit),
+        request.batchItems !== undefined,
+        this.limits.windowMs,
+        this.windowLimit,
+        this.batchLimit,
+        this.limits.maxInFlight,
+        this.leaseTtlMs,
+        this.inFlightPollMs,
+        this.clockNow(),
+      ],
+    );
+    if (row.granted) return { granted: true, leaseId };
+    return { granted: false, retryAfterMs: row.wait_ms, reason: row.reason as Exclude<BudgetDecision, { granted: true }>['reason'] };
   }
 
   async release(_realmId: string, leaseId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM "${this.schema}".qbo_rate_lease WHERE lease_id = $1`, [leaseId]);
+    await this.pool.query(`UPDATE "${this.schema}".qbo_rate_grant SET lease_expires_at = NULL WHERE lease_id = $1 AND lease_expires_at IS NOT NULL`, [leaseId]);
+  }
+
+  /** The injected clock's time (millisecond precision), or null for the database clock. */
+  private clockNow(): Date | null {
+    return this.clock ? new Date(this.clock.now()) : null;
+  }
+
+  /** Holds back every replica's requests for the realm for `ms` (a pause already longer is kept). */
+  async pause(realmId: string, ms: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO "${this.schema}".qbo_rate_realm AS r (realm_id, paused_until)
+       VALUES ($1, coalesce($3::timestamptz, clock_timestamp()) + make_interval(secs => $2::double precision / 1000.0))
+       ON CONFLICT (realm_id) DO UPDATE SET paused_until = greatest(r.paused_until, excluded.paused_until)`,
+      [realmId, Math.max(0, ms), this.clockNow()],
+    );
   }
 }

@@ -24,7 +24,7 @@ describe(parseQboSettings.name, () => {
       environment: 'production',
       oauthBaseUrl: 'http://127.0.0.1:4010',
     });
-    expect(sut.limits).toEqual({ maxRequestsPerWindow: 500, windowMs: 60_000, maxInFlight: 10 });
+    expect(sut.limits).toEqual({ maxRequestsPerWindow: 500, windowMs: 60_000, maxInFlight: 10, batchCountsItems: true });
     expect(sut.tokenCipher.currentKeyId).toBe('k1');
   });
 
@@ -44,6 +44,11 @@ describe(parseQboSettings.name, () => {
       'TOKEN_ENCRYPTION_KEY: token key "k1" must be 32 bytes, got 16',
     ]);
     expect(error?.message).not.toContain('hunter2');
+  });
+
+  it('lets a batch count as one request (QBO_LIMIT_BATCH_COUNTS_ITEMS=false) and rejects anything but true/false', () => {
+    expect(parseQboSettings({ ...valid, QBO_LIMIT_BATCH_COUNTS_ITEMS: 'false' }).limits.batchCountsItems).toBe(false);
+    expect(() => parseQboSettings({ ...valid, QBO_LIMIT_BATCH_COUNTS_ITEMS: 'yes' })).toThrow('QBO_LIMIT_BATCH_COUNTS_ITEMS must be true or false');
   });
 
   it('accepts previous keys for rotation', () => {

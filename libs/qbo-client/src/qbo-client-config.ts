@@ -26,7 +26,8 @@ export class QboConfigError extends Error {
  * QBO_API_BASE_URL, QBO_OAUTH_BASE_URL, QBO_CLIENT_ID, QBO_CLIENT_SECRET, QBO_REDIRECT_URI,
  * TOKEN_ENCRYPTION_KEY (base64 of 32 bytes); optional QBO_ENVIRONMENT (sandbox|production),
  * QBO_MINOR_VERSION, TOKEN_ENCRYPTION_KEY_ID, TOKEN_ENCRYPTION_PREVIOUS_KEYS (`id:base64,…`),
- * QBO_RATE_LIMIT_PER_MINUTE, QBO_MAX_IN_FLIGHT.
+ * QBO_RATE_LIMIT_PER_MINUTE, QBO_MAX_IN_FLIGHT, QBO_LIMIT_BATCH_COUNTS_ITEMS (true|false, default true: a batch
+ * request uses one unit of the per-minute limit per item, as the QuickBooks sandbox counts by default).
  * @throws QboConfigError listing every problem. Messages name keys, never values.
  */
 export function parseQboSettings(env: Readonly<Record<string, string | undefined>>): QboSettings {
@@ -66,6 +67,8 @@ export function parseQboSettings(env: Readonly<Record<string, string | undefined
   const minorVersion = positiveInt('QBO_MINOR_VERSION', DEFAULT_MINOR_VERSION);
   const perMinute = positiveInt('QBO_RATE_LIMIT_PER_MINUTE', 500);
   const inFlight = positiveInt('QBO_MAX_IN_FLIGHT', 10);
+  const batchCountsText = env['QBO_LIMIT_BATCH_COUNTS_ITEMS']?.trim() || 'true';
+  if (batchCountsText !== 'true' && batchCountsText !== 'false') problems.push('QBO_LIMIT_BATCH_COUNTS_ITEMS must be true or false');
 
   let tokenCipher: TokenCipher | undefined;
   const key = required('TOKEN_ENCRYPTION_KEY');
@@ -88,6 +91,6 @@ export function parseQboSettings(env: Readonly<Record<string, string | undefined
     minorVersion,
     oauth: { clientId, clientSecret, redirectUri, environment: environmentText as 'sandbox' | 'production', oauthBaseUrl },
     tokenCipher,
-    limits: { maxRequestsPerWindow: perMinute, windowMs: 60_000, maxInFlight: inFlight },
+    limits: { maxRequestsPerWindow: perMinute, windowMs: 60_000, maxInFlight: inFlight, batchCountsItems: batchCountsText === 'true' },
   };
 }

@@ -130,6 +130,8 @@ interface ApiCall {
   requestId?: string;
   /** For logs: "create Invoice". */
   label: string;
+  /** Set for a batch request: its item count (the rate budget counts batches on their own, see RealmLimits). */
+  batchItems?: number;
 }
 
 /**
@@ -192,8 +194,9 @@ export class QboClient {
             (decision.retry ? ` retryInMs=${decision.delayMs}` : ' giving-up'),
         );
         if (!decision.retry) throw error;
-        // Throttled: hold back the whole realm, not just this caller, so the others do not hit 429 too.
-        if (error instanceof QboRateLimitedError && error.httpStatus !== undefined) this.limiter.pause(c.realmId, decision.delayMs);
+        // Throttled: hold back the whole realm (every replica sharing the budget), not just this caller, so the
+        // others do not hit 429 too; for exactly as long as QuickBooks said when it sent Retry-After.
+        if (error instanceof QboRateLimitedError && error.httpStatus !== undefined) this.limiter.pause(c.realmId, error.retryAfterMs ?? decision.delayMs);
         await sleep(this.clock, decision.delayMs);
       }
     }
@@ -225,7 +228,7 @@ export class QboClient {
     };
     if (c.method === 'POST') headers['content-type'] = c.contentType ?? 'application/json';
 
-    const permit = await this.limiter.acquire(c.realmId);
+    const permit = await this.limiter.acquire(c.realmId, c.batchItems === undefined ? {} : { batchItems: c.batchItems });
     const started = this.clock.now();
     try {
       const res = await this.http.send({ method: c.method, url, headers, body: c.body });
@@ -475,6 +478,7 @@ export class QboCompany {
       method: 'POST',
       path: 'batch',
       body: stringifyQboJson({ BatchItemRequest: request }),
+      batchItems: part.length,
       write,
       // The item keys are part of the id: resending a different set under the same key must not replay this answer.
       requestId: write ? deriveRequestId('batch', `${index}`, `${idempotencyKey}\u0000${part.map((i) => i.key).join('\u0000')}`) : undefined,

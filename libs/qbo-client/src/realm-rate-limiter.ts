@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock';
 import { QboRateLimitedError } from './qbo-errors';
 import { type QboLogger, silentLogger } from './qbo-logger';
-import type { RealmBudget } from './realm-budget';
+import type { BudgetRequest, RealmBudget } from './realm-budget';
 
 /** A granted slot: one request counted in the realm's window and one in-flight slot held until `release`. */
 export interface RealmPermit {
@@ -21,6 +21,7 @@ export interface RealmRateLimiterOptions {
 }
 
 interface Waiter {
+  request: BudgetRequest;
   resolve(permit: RealmPermit): void;
   reject(error: Error): void;
   timer: unknown;
@@ -37,7 +38,7 @@ interface RealmQueue {
   timerDueAt: number;
   /** No grant before this time (after a 429 told us to back off). */
   pausedUntil: number;
-  waitingFor: 'window' | 'in_flight' | 'pause' | 'error' | undefined;
+  waitingFor: 'window' | 'batch_window' | 'in_flight' | 'pause' | 'error' | undefined;
 }
 
 /**
@@ -66,10 +67,10 @@ export class RealmRateLimiter {
    * Waits for a slot for `realmId`.
    * @throws QboRateLimitedError when no slot came within `maxQueueWaitMs`.
    */
-  acquire(realmId: string): Promise<RealmPermit> {
+  acquire(realmId: string, request: BudgetRequest = {}): Promise<RealmPermit> {
     const queue = this.queue(realmId);
     return new Promise<RealmPermit>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: undefined, settled: false };
+      const waiter: Waiter = { request, resolve, reject, timer: undefined, settled: false };
       waiter.timer = this.clock.setTimer(() => {
         if (waiter.settled) return;
         waiter.settled = true;
@@ -88,11 +89,15 @@ export class RealmRateLimiter {
     });
   }
 
-  /** Stops granting slots for `realmId` for `ms` (QuickBooks answered 429). Other realms are unaffected. */
+  /**
+   * Stops granting slots for `realmId` for `ms` (QuickBooks answered 429), here and, through a shared budget,
+   * in every replica. Other realms are unaffected.
+   */
   pause(realmId: string, ms: number): void {
     const queue = this.queue(realmId);
     queue.pausedUntil = Math.max(queue.pausedUntil, this.clock.now() + ms);
     this.logger.warn(`pausing QuickBooks requests realmId=${realmId} ms=${ms}`);
+    this.options.budget.pause?.(realmId, ms).catch((error: Error) => this.logger.warn(`rate budget pause failed realmId=${realmId} error=${error.message}`));
   }
 
   /** Callers waiting per realm (for metrics). */
@@ -173,23 +178,25 @@ export class RealmRateLimiter {
       const now = this.clock.now();
       if (queue.pausedUntil > now) return this.schedule(queue, queue.pausedUntil - now, 'pause');
       let decision;
+      const head = queue.waiters[0];
       try {
-        decision = await this.options.budget.tryAcquire(queue.realmId);
+        decision = await this.options.budget.tryAcquire(queue.realmId, head.request);
       } catch (error) {
         this.logger.warn(`rate budget unavailable realmId=${queue.realmId} error=${(error as Error).message}`);
         return this.schedule(queue, this.budgetErrorBackoffMs, 'error');
       }
       if (!decision.granted) return this.schedule(queue, decision.retryAfterMs, decision.reason);
       queue.waitingFor = undefined;
-      const waiter = queue.waiters.shift();
       const permit = this.permit(queue, decision.leaseId);
-      if (!waiter) {
-        // Every waiter gave up while we were asking: hand the slot straight back.
+      const index = queue.waiters.indexOf(head);
+      if (index < 0) {
+        // The caller gave up while we were asking (and the slot was sized for it): hand it straight back.
         permit.release();
         return;
       }
-      this.settle(waiter);
-      waiter.resolve(permit);
+      queue.waiters.splice(index, 1);
+      this.settle(head);
+      head.resolve(permit);
     }
   }
 

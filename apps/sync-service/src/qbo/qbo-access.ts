@@ -47,7 +47,11 @@ export class QboAccess implements OnApplicationShutdown {
       },
       logger: this.logger,
     });
-    const budget = new PgRealmBudget({ pool: this.pool, schema, limits: { maxRequestsPerWindow: config.QBO_REQUESTS_PER_MINUTE, maxInFlight: config.QBO_MAX_IN_FLIGHT } });
+    const budget = new PgRealmBudget({
+      pool: this.pool,
+      schema,
+      limits: { maxRequestsPerWindow: config.QBO_REQUESTS_PER_MINUTE, maxInFlight: config.QBO_MAX_IN_FLIGHT, batchCountsItems: config.QBO_LIMIT_BATCH_COUNTS_ITEMS },
+    });
     this.client = new QboClient({ apiBaseUrl: config.QBO_API_BASE_URL, tokens: this.tokens, limiter: new RealmRateLimiter({ budget, logger: this.logger }), logger: this.logger });
   }
 
