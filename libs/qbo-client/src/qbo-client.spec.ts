@@ -15,10 +15,26 @@ import {
   QboUncertainWriteError,
 } from './qbo-errors';
 import { qboQuery } from './query-builder';
+import { type BudgetDecision, type BudgetRequest, InMemoryRealmBudget } from './realm-budget';
+import { RealmRateLimiter } from './realm-rate-limiter';
 import { deriveRequestId } from './request-id';
 import type { AccessTokenProvider } from './token-manager';
 
 const REALM = '4620816365';
+
+/** The in-memory budget, recording what the client asks of it (a stand-in for the PostgreSQL one replicas share). */
+class RecordingBudget extends InMemoryRealmBudget {
+  readonly asked: BudgetRequest[] = [];
+  readonly pauses: Array<[string, number]> = [];
+  override tryAcquire(realmId: string, request: BudgetRequest = {}): Promise<BudgetDecision> {
+    this.asked.push(request);
+    return super.tryAcquire(realmId, request);
+  }
+  override pause(realmId: string, ms: number): Promise<void> {
+    this.pauses.push([realmId, ms]);
+    return super.pause(realmId, ms);
+  }
+}
 
 class FakeTokens implements AccessTokenProvider {
   current = 'at-1';
@@ -238,6 +254,22 @@ describe(QboClient.name, () => {
       expect(at[1] - at[0]).toBeGreaterThanOrEqual(195);
     });
 
+    it('pauses the realm in the shared budget for exactly the Retry-After, even when the caller gives up', async () => {
+      route = (_req, res) => {
+        const f = faultFixture('throttled3001');
+        sendJson(res, f.status, f.body, { 'retry-after': '7' });
+      };
+      const budget = new RecordingBudget();
+      const limiter = new RealmRateLimiter({ budget });
+      const throttled = client({ limiter, retry: { maxAttempts: 1 } });
+
+      await expect(throttled.company(REALM).read('Term', '4')).rejects.toBeInstanceOf(QboRateLimitedError);
+      expect(budget.pauses).toEqual([[REALM, 7000]]);
+      expect(await budget.tryAcquire(REALM)).toMatchObject({ granted: false, reason: 'pause' });
+      limiter.close();
+      await throttled.close();
+    });
+
     it('gives up on a throttled realm with a transient error after the bounded attempts', async () => {
       route = (_req, res) => {
         const f = faultFixture('throttled3001');
@@ -425,6 +457,25 @@ describe(QboClient.name, () => {
   });
 
   describe('batch', () => {
+    it('asks the rate budget for a batch slot sized by its items, and for a plain slot otherwise', async () => {
+      route = (req, res) => {
+        if (!req.url.pathname.endsWith('/batch')) return sendJson(res, 200, fixtureText('term-read-response.json'));
+        const items = (JSON.parse(req.body) as { BatchItemRequest: Array<{ bId: string; Customer: { DisplayName: string } }> }).BatchItemRequest;
+        sendJson(res, 200, JSON.stringify({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Customer: { Id: i.bId, SyncToken: '0', DisplayName: i.Customer.DisplayName } })), time: 't' }));
+      };
+      const budget = new RecordingBudget();
+      const limiter = new RealmRateLimiter({ budget });
+      const batching = client({ limiter });
+      const items = Array.from({ length: 35 }, (_, i) => ({ key: `c${i}`, op: { operation: 'create' as const, entity: 'Customer' as const, body: { DisplayName: `N${i}` } } }));
+
+      await batching.company(REALM).batch(items, { idempotencyKey: 'customers:run-0' });
+      await batching.company(REALM).read('Term', '4');
+
+      expect(budget.asked).toEqual([{ batchItems: 30 }, { batchItems: 5 }, {}]);
+      limiter.close();
+      await batching.close();
+    });
+
     it('splits into requests of at most 30 items and answers per item in input order', async () => {
       route = (req, res) => {
         const items = (JSON.parse(req.body) as { BatchItemRequest: Array<{ bId: string; Customer: { DisplayName: string } }> }).BatchItemRequest;

@@ -193,10 +193,13 @@ export class QboClient {
             ` code=${error.code ?? '-'} status=${error.httpStatus ?? '-'} intuitTid=${error.intuitTid ?? '-'}` +
             (decision.retry ? ` retryInMs=${decision.delayMs}` : ' giving-up'),
         );
-        if (!decision.retry) throw error;
         // Throttled: hold back the whole realm (every replica sharing the budget), not just this caller, so the
-        // others do not hit 429 too; for exactly as long as QuickBooks said when it sent Retry-After.
-        if (error instanceof QboRateLimitedError && error.httpStatus !== undefined) this.limiter.pause(c.realmId, error.retryAfterMs ?? decision.delayMs);
+        // others do not hit 429 too; for exactly as long as QuickBooks said when it sent Retry-After, even if this
+        // caller gives up.
+        if (error instanceof QboRateLimitedError && error.httpStatus !== undefined) {
+          this.limiter.pause(c.realmId, error.retryAfterMs ?? (decision.retry ? decision.delayMs : this.retry.options.rateLimitedBaseDelayMs));
+        }
+        if (!decision.retry) throw error;
         await sleep(this.clock, decision.delayMs);
       }
     }
