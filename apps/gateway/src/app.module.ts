@@ -22,6 +22,7 @@ import { InvoicesController } from './documents/invoices.controller';
 import { LinksController } from './documents/links.controller';
 import { MappingsController } from './documents/mappings.controller';
 import { SettingsController } from './documents/settings.controller';
+import { SyncStatusController } from './documents/sync-status.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { Jobs } from './jobs/jobs';
 import { JobsController } from './jobs/jobs.controller';
@@ -67,6 +68,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         MappingsController,
         GoNoGoController,
         SettingsController,
+        SyncStatusController,
         JobsController,
         ReconciliationsController,
         QuickBooksConnectionController,

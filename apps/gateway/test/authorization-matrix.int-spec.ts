@@ -25,6 +25,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: `/api/v1/invoices/${INVOICE_ID}/push`, role: 'controller', ok: 202, other: 404 },
   { method: 'POST', path: '/api/v1/invoices/balances/pull', body: { invoiceIds: [INVOICE_ID] }, role: 'controller', ok: 202, other: 202 },
   { method: 'POST', path: '/api/v1/payments/import', body: { from: '2026-10-01', to: '2026-10-31' }, role: 'controller', ok: 202, other: 202 },
+  { method: 'GET', path: '/api/v1/sync/status', role: 'auditor', ok: 200, other: 200 },
   { method: 'GET', path: '/api/v1/jobs', role: 'auditor', ok: 200, other: 200 },
   { method: 'GET', path: '/api/v1/jobs/:job', role: 'auditor', ok: 200, other: 404 },
   { method: 'PUT', path: `/api/v1/links/invoice/${INVOICE_ID}`, body: { qboId: '130' }, role: 'controller', ok: 200, other: 404 },

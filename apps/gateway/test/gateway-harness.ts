@@ -61,6 +61,7 @@ export function syncRoutes(problemPage: () => unknown = () => ({ items: [problem
     on('PUT', 'settings', (c) => ok({ syncEntityTypes: ['customer', 'item', 'invoice'], autoPush: true, inSyncPoint: '2026-01-01', ...(c.body as object) })),
     on('PUT', 'in-sync-point', (c) => ok({ inSyncPoint: (c.body as { date: string }).date })),
     on('PUT', 'export-flags', (c) => ok({ updated: 2, export: (c.body as { export: boolean }).export })),
+    on('GET', 'sync/status', (c) => ok({ tenantId: c.tenantId, settled: true, queue: { queued: 0, active: 0, blocked: 0, nextDueAt: null } })),
     on('GET', 'connection', () => ok({ state: 'disconnected' })),
     on('POST', 'connection/authorize-url', (c) => ok({ url: `http://127.0.0.1:4010/connect/oauth2?client_id=x&state=${encodeURIComponent((c.body as { state: string }).state)}` })),
     on('POST', 'connection/exchange', () => ok({ realmId: '9130357' })),

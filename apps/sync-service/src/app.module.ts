@@ -10,6 +10,7 @@ import { InboxConsumer } from './inbox/inbox.consumer';
 import { RecordInboundBatch } from './inbox/record-inbound-batch';
 import { ReconFindingsConsumer } from './recon-findings/recon-findings.consumer';
 import { InternalApiController } from './internal-api/internal-api.controller';
+import { SyncStatus } from './internal-api/sync-status';
 import { KAFKA_PRODUCER, KafkaProducerLifecycle } from './kafka-producer';
 import { syncMigrations } from './migrations';
 import { ProblemActions } from './problems/problem-actions';
@@ -54,6 +55,7 @@ export class AppModule implements OnModuleInit {
         PushWorker,
         OutboxRelay,
         ProblemActions,
+        SyncStatus,
       ],
       exports: [ProblemActions, PushWorker, OutboxRelay, QboAccess],
     };

@@ -27,6 +27,11 @@ export class Documents {
     return this.sync.relay({ method: 'GET', tenantId: caller.tenantId, path: ['invoices', sourceId], actor: caller });
   }
 
+  /** The tenant's sync progress (`settled` once nothing more happens without a person), as the sync-service's JSON bytes. */
+  syncStatus(caller: Principal): Promise<Buffer> {
+    return this.sync.relay({ method: 'GET', tenantId: caller.tenantId, path: ['sync', 'status'], actor: caller });
+  }
+
   push(caller: Principal, sourceId: string): Promise<unknown> {
     return this.audit.recorded(caller, { action: 'invoice.push', targetType: 'invoice', targetId: sourceId }, () => this.ask(caller, 'POST', ['invoices', sourceId, 'push']));
   }

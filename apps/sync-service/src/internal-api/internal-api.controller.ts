@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from '../push/tenant-settings';
 import { decodeCursor, encodeCursor } from './cursor';
 import { InternalErrorFilter } from './internal-error.filter';
 import { InternalTokenGuard } from './internal-token.guard';
+import { SyncStatus } from './sync-status';
 
 const TenantId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'is not a tenant id');
 const SourceId = z.string().min(1).max(128);
@@ -66,8 +67,14 @@ export class InternalApiController {
     private readonly em: EntityManager,
     private readonly actions: ProblemActions,
     private readonly qbo: QboAccess,
+    private readonly status: SyncStatus,
     @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
   ) {}
+
+  @Get('sync/status')
+  syncStatus(@Param('tenantId') tenant: string) {
+    return this.status.of(TenantId.parse(tenant));
+  }
 
   @Get('problems')
   async problems(@Param('tenantId') tenant: string, @Query() query: unknown) {

@@ -21,6 +21,16 @@ describe(generateReceivablesMonth.name, () => {
     );
   });
 
+  it('names thousands of customers apart, and keeps the first 192 as a smaller month names them', () => {
+    const large = generateReceivablesMonth({ seed: 42, customerCount: 1500, invoiceCount: 10, backlogInvoiceCount: 0 });
+    const small = generateReceivablesMonth({ seed: 42, customerCount: 192, invoiceCount: 10, backlogInvoiceCount: 0 });
+
+    expect(large.customers).toHaveLength(1500);
+    expect(new Set(large.customers.map((c) => c.data.displayName.toLowerCase())).size).toBe(1500);
+    expect(new Set(large.customers.map((c) => c.data.billingEmail)).size).toBe(1500);
+    expect(large.customers.slice(0, 192).map((c) => c.data.displayName)).toEqual(small.customers.map((c) => c.data.displayName));
+  });
+
   it('publishes only events the contract accepts, on their own topics', () => {
     const rejected = sut.events
       .map((event) => ({
@@ -67,6 +77,7 @@ describe(generateReceivablesMonth.name, () => {
     expect(sut.openInvoices.some((open) => open.open !== open.total)).toBe(
       true,
     );
+    expect(sut.invoices.some((invoice) => invoice.data.chargeSets?.length)).toBe(true);
   });
 
   it('references only customers, items and invoices it created, and never over-applies an invoice', () => {

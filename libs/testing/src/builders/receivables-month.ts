@@ -157,6 +157,24 @@ const NAME_SECOND = [
   'Outfitters',
   'Dental',
 ];
+const CITIES = [
+  'Austin',
+  'Boise',
+  'Chicago',
+  'Denver',
+  'Fresno',
+  'Halifax',
+  'Leeds',
+  'Madison',
+  'Omaha',
+  'Portland',
+  'Raleigh',
+  'Tacoma',
+  'Toledo',
+  'Tucson',
+  'Wichita',
+  'York',
+];
 const PAYMENT_METHODS = ['ach', 'ach', 'ach', 'card', 'wire', 'check'] as const;
 
 const BACKLOG_DAYS = 120;
@@ -242,6 +260,18 @@ export function generateReceivablesMonth(
       NAME_SECOND.map((second) => `${first} ${second}`),
     ),
   );
+  // Past the 192 two-word names, the same names with a city: the platform serves thousands of businesses.
+  // Only then is more randomness drawn, so smaller months stay exactly what they were for a seed.
+  if ((options.customerCount ?? 40) > names.length)
+    names.push(
+      ...customerRandom.shuffle(
+        CITIES.flatMap((city) =>
+          NAME_FIRST.flatMap((first) =>
+            NAME_SECOND.map((second) => `${first} ${second} of ${city}`),
+          ),
+        ),
+      ),
+    );
   const customerCount = Math.min(options.customerCount ?? 40, names.length);
   const customers = names.slice(0, customerCount).map((displayName, index) => {
     const id = `cus-${String(index + 1).padStart(4, '0')}`;
@@ -364,6 +394,23 @@ export function generateReceivablesMonth(
     cancelled: boolean;
     open: Money;
   }
+  // Combined invoices: a few multi-line invoices group their lines into charge sets (one per month of service).
+  // A forked stream, so adding them changed nothing else a seed produces.
+  const chargeSetRandom = random.fork('charge-sets');
+  const chargeSetsFor = (
+    lines: DocumentLineV1[],
+    issueDate: string,
+  ): { chargeSets?: { name: string; lineIds: string[] }[] } => {
+    if (lines.length < 2 || !chargeSetRandom.chance(0.15)) return {};
+    const split = chargeSetRandom.int(1, lines.length - 1);
+    const period = issueDate.slice(0, 7);
+    return {
+      chargeSets: [
+        { name: `Recurring charges ${period}`, lineIds: lines.slice(0, split).map((l) => l.id) },
+        { name: `One-time charges ${period}`, lineIds: lines.slice(split).map((l) => l.id) },
+      ],
+    };
+  };
   const invoices: InvoiceState[] = issueDates.map((issueDate, index) => {
     const customer = invoiceRandom.weighted(customerWeights);
     const lines = linesFor(
@@ -395,6 +442,7 @@ export function generateReceivablesMonth(
       ...(invoiceRandom.chance(0.2)
         ? { memo: `Services for ${issueDate.slice(0, 7)}` }
         : {}),
+      ...chargeSetsFor(lines, issueDate),
     };
     const latest = publish(instantOn(issueDate, invoiceRandom), {
       eventType: 'invoice.upserted',
