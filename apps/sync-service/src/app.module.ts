@@ -7,7 +7,7 @@ import { SYNC_CONFIG, type SyncConfig } from './config';
 import { DeadLetters } from './inbox/dead-letters';
 import { EntityVersion, InboundEvent } from './inbox/inbound-event.entity';
 import { InboxConsumer } from './inbox/inbox.consumer';
-import { RecordInboundBatch } from './inbox/record-inbound-batch';
+import { RecordInbound } from './inbox/record-inbound';
 import { ReconFindingsConsumer } from './recon-findings/recon-findings.consumer';
 import { InternalApiController } from './internal-api/internal-api.controller';
 import { SyncStatus } from './internal-api/sync-status';
@@ -48,7 +48,7 @@ export class AppModule implements OnModuleInit {
         { provide: KAFKA_PRODUCER, useFactory: (l: KafkaProducerLifecycle) => l.producer, inject: [KafkaProducerLifecycle] },
         { provide: 'OUTBOX_INTERVAL_MS', useValue: config.OUTBOX_INTERVAL_MS },
         DeadLetters,
-        RecordInboundBatch,
+        RecordInbound,
         InboxConsumer,
         QboAccess,
         PushDocument,

@@ -10,9 +10,16 @@ export const SyncConfigSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: ConfigFields.positiveInt(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: ConfigFields.positiveInt(3_000),
   KAFKA_MAX_WAIT_TIME_MS: ConfigFields.positiveInt(1_000),
+  /** A fetch waits (up to KAFKA_MAX_WAIT_TIME_MS) for this many bytes, so it brings a batch worth a transaction. */
   KAFKA_MIN_BYTES: ConfigFields.positiveInt(65_536),
-  /** Partitions of one topic processed at once; per-entity order holds because a key maps to one partition. */
-  KAFKA_PARTITIONS_CONCURRENTLY: ConfigFields.positiveInt(6),
+  /**
+   * Partition batches handled at once (kafkajs partitionsConsumedConcurrently). 60 = every inbound partition
+   * (5 topics × 12), so a whole fetch's batches meet in one group commit; per-entity order holds because a key
+   * maps to one partition and kafkajs never hands out a partition's next batch before the previous one is done.
+   */
+  KAFKA_PARTITIONS_CONCURRENTLY: ConfigFields.positiveInt(60),
+  /** Inbound messages recorded in one transaction at most (a group commit); bounds its size and lock time. */
+  INBOX_GROUP_MAX_MESSAGES: ConfigFields.positiveInt(5_000),
   QBO_API_BASE_URL: ConfigFields.url().default('https://quickbooks.api.intuit.com'),
   QBO_OAUTH_BASE_URL: ConfigFields.url().optional(),
   QBO_CLIENT_ID: z.string({ error: 'is required' }).min(1, 'is required'),

@@ -41,7 +41,7 @@ export interface InvoiceRow {
   qboId?: string;
 }
 
-/** Writes a tenant's source ledger the way the sync-service's applyToLedger does (final state only). */
+/** Writes a tenant's source ledger the way the sync-service's applyBatchToLedger does (final state only). */
 export class SourceLedger {
   constructor(
     private readonly pg: Client,

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, 
 import { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SYNC_CONFIG, type SyncConfig } from '../config';
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import { ActionError, ProblemActions, type Actor } from '../problems/problem-actions';
 import { QboAccess } from '../qbo/qbo-access';
 import { inTransaction, sqlOf } from '../sql';

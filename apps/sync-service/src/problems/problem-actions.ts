@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import { outboxSyncStatus } from '../push/outbox';
 import { QboAccess } from '../qbo/qbo-access';
 import { inTransaction, type Sql } from '../sql';

@@ -1,4 +1,4 @@
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 
 export type ProblemAction = 'resync' | 'clear' | 'mark_paid' | 'remove_link' | 'override_link' | 'map' | 'push_now';
 

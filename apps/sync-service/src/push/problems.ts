@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import type { Sql } from '../sql';
 import { outboxSyncStatus } from './outbox';
 import { ProblemCatalog, type ProblemKind } from './problem-kinds';

@@ -2,7 +2,7 @@ import { Money } from '@arbiter/domain';
 import { QboClosedPeriodError, QboStaleObjectError, QboUncertainWriteError, qboQuery, type Customer, type Invoice, type Item, type QboCompany } from '@arbiter/qbo-client';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import { QboAccess } from '../qbo/qbo-access';
 import { inTransaction, sqlOf, type Sql } from '../sql';
 import { outboxSyncStatus } from './outbox';

@@ -1,4 +1,4 @@
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import type { Sql } from '../sql';
 
 /** What a tenant's admin decides (CONTRACT.md §2 settings); defaults sync everything and push on approval. */

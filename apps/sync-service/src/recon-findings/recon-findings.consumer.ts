@@ -2,7 +2,7 @@ import { OutboundEventSchemas, Topics } from '@arbiter/contracts';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, KafkaRetriableException, Payload } from '@nestjs/microservices';
-import type { SyncEntityType } from '../ledger/apply-to-ledger';
+import type { SyncEntityType } from '../ledger/sync-work';
 import { recordProblem } from '../push/problems';
 import { inTransaction } from '../sql';
 
