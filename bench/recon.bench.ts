@@ -6,15 +6,34 @@
  *   way, parsed from decimal strings and reconciled in memory by the domain (`reconcile`: aging, per customer and bucket
  *   comparison, matching, classification, tie-out). Target ≤ 10 s and peak RSS ≤ 1 GiB on 2 cores.
  * - `unlinked`: the same, with no stored links at all, so every pair comes from the blocking passes (the worst case).
+ * - `service`: the recon-service's own compare phase (`compareInWorker`: a worker thread reads the run's snapshot from
+ *   PostgreSQL, reconciles it, checks the tie-out and stores customers and discrepancies with the next phase) over
+ *   2 × RECON_BENCH_TRANSACTIONS rows generated in PostgreSQL (`loadGeneratedSnapshot`, RECON_BENCH_DRIFT of the
+ *   QuickBooks side 1.00 off), with the process's peak RSS (main thread + worker) and the main thread's event-loop
+ *   delay (max, p99) while it runs. RECON_BENCH_SERVICE_INLINE=1 adds the same phase on the main thread, for the
+ *   event-loop comparison.
  * - `pdf`: the audit PDF of RECON_BENCH_PDF_DISCREPANCIES (default 10,000) discrepancies. Target ≤ 5 s.
  *
  * Each part runs in its own process so its peak RSS (`process.resourceUsage().maxRSS`) is its own.
  * Run: `node tools/ts-run.cjs bench/recon.bench.ts` (Node 24). Writes bench/results/recon.json.
  */
 import { addDays, DISCREPANCY_KINDS, type DiscrepancyKind, parseMinorUnits, type QboItem, reconcile, type SourceItem, type TxnKind } from '@arbiter/domain';
+import { createDatabase, provideInfra } from '@arbiter/dev-infra';
+import { runServiceMigrations } from '@arbiter/persistence';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { Client } from 'pg';
+import { reconEntities } from '../apps/recon-service/src/app.module';
+import { StandaloneDatabase } from '../apps/recon-service/src/database';
+import { reconMigrations } from '../apps/recon-service/src/migrations';
+import { compareInWorker } from '../apps/recon-service/src/reconciliation/compare-in-worker';
+import { runComparePhase } from '../apps/recon-service/src/reconciliation/compare-phase';
+import { findRun } from '../apps/recon-service/src/reconciliation/run-store';
+import { loadGeneratedSnapshot } from '../apps/recon-service/test/support/generated-snapshot';
 import type { DiscrepancyRow, RunResult } from '../apps/recon-service/src/reconciliation/run-data';
 import { renderReconciliationPdf } from '../apps/recon-service/src/report/reconciliation-report.pdf';
 import { writeResult } from './result';
@@ -171,6 +190,52 @@ async function pdfPart(): Promise<Figures> {
   return { discrepancies: count, renderMs: Math.round(elapsed), renderCpuMs: cpu, bytes: pdf.length, pages, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
+/** The service's compare phase over a snapshot generated in PostgreSQL, on a worker thread (or inline). */
+async function servicePart(inline: boolean): Promise<Figures> {
+  const transactions = env('RECON_BENCH_TRANSACTIONS', 1_000_000);
+  const customers = env('RECON_BENCH_CUSTOMERS', 10_000);
+  const driftEvery = Math.max(1, Math.round(1 / env('RECON_BENCH_DRIFT', 0.02)));
+  const infra = await provideInfra({ topics: [] });
+  const connection = { url: await createDatabase(infra.databaseUrl, `bench_recon_${randomBytes(3).toString('hex')}`), schema: 'recon' };
+  try {
+    await runServiceMigrations({ clientUrl: connection.url, schema: 'recon', entities: reconEntities, migrations: reconMigrations });
+    const pg = new Client({ connectionString: connection.url });
+    await pg.connect();
+    const loadStarted = performance.now();
+    const snapshot = await loadGeneratedSnapshot(pg, { tenantId: 'bench', asOf: AS_OF, documents: transactions, customers, driftEvery });
+    const loadMs = Math.round(performance.now() - loadStarted);
+    await pg.end();
+    const db = new StandaloneDatabase(connection);
+    const run = await findRun(db.query, snapshot.runId);
+    if (!run) throw new Error('the generated run is missing');
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const cpuStarted = process.cpuUsage();
+    const started = performance.now();
+    const summary = inline ? await runComparePhase(db, run, threadId) : await compareInWorker(connection, run, new AbortController().signal);
+    const elapsed = performance.now() - started;
+    const cpu = cpuMs(process.cpuUsage(cpuStarted));
+    delay.disable();
+    await db.close();
+    return {
+      mode: inline ? 'main thread' : 'worker thread',
+      rowsPerSide: transactions,
+      customers,
+      discrepancies: summary.discrepancyCount,
+      difference: summary.difference,
+      loadMs,
+      compareMs: Math.round(elapsed),
+      // CPU of the whole process (every thread); PostgreSQL's own CPU is not in it.
+      compareCpuMs: cpu,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      eventLoopDelayMaxMs: Math.round(delay.max / 1e6),
+      eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e6),
+    };
+  } finally {
+    await infra.stop();
+  }
+}
+
 /** Runs one part in a child process (its own heap and RSS) and returns its figures. */
 function runPart(part: string): Figures {
   const child = spawnSync(process.execPath, [join(__dirname, '..', 'tools', 'ts-run.cjs'), __filename], {
@@ -185,13 +250,16 @@ function runPart(part: string): Figures {
 async function main(): Promise<void> {
   const part = process.env['RECON_BENCH_PART'];
   if (part) {
-    const figures = part === 'pdf' ? await pdfPart() : matchPart(part === 'match');
+    const figures =
+      part === 'pdf' ? await pdfPart() : part === 'service' || part === 'service-inline' ? await servicePart(part === 'service-inline') : matchPart(part === 'match');
     process.stdout.write(JSON.stringify(figures) + '\n');
     return;
   }
   const match = runPart('match');
   const unlinked = runPart('unlinked');
   const pdf = runPart('pdf');
+  const service = runPart('service');
+  const inline = process.env['RECON_BENCH_SERVICE_INLINE'] === '1' ? runPart('service-inline') : undefined;
   const rows = [
     { metric: `${match['transactions']} transactions (${match['sourceDocuments']} platform + ${match['qboDocuments']} QuickBooks documents, ${match['customers']} customers) parsed, compared, matched`, value: match['totalMs'], unit: 'ms', target: '≤ 10000' },
     { metric: '  the same, CPU time', value: match['totalCpuMs'], unit: 'ms cpu', target: '' },
@@ -200,12 +268,25 @@ async function main(): Promise<void> {
     { metric: `  no stored links (every pair by blocking)`, value: unlinked['totalMs'], unit: 'ms', target: '' },
     { metric: '  no stored links, CPU time', value: unlinked['totalCpuMs'], unit: 'ms cpu', target: '' },
     { metric: '  no stored links, peak RSS', value: unlinked['peakRssMiB'], unit: 'MiB', target: '' },
+    { metric: `service compare phase, worker thread: 2 × ${service['rowsPerSide']} rows read from PostgreSQL, reconciled, ${service['discrepancies']} discrepancies stored`, value: service['compareMs'], unit: 'ms', target: '≤ 10000' },
+    { metric: '  the same, CPU time (all threads of the process)', value: service['compareCpuMs'], unit: 'ms cpu', target: '' },
+    { metric: '  process peak RSS (main thread + worker)', value: service['peakRssMiB'], unit: 'MiB', target: '≤ 1024' },
+    { metric: '  main-thread event-loop delay during it, max', value: service['eventLoopDelayMaxMs'], unit: 'ms', target: '' },
+    { metric: '  main-thread event-loop delay during it, p99', value: service['eventLoopDelayP99Ms'], unit: 'ms', target: '' },
+    ...(inline
+      ? [
+          { metric: '  the same phase on the main thread', value: inline['compareMs'], unit: 'ms', target: '' },
+          { metric: '  main thread: peak RSS', value: inline['peakRssMiB'], unit: 'MiB', target: '' },
+          { metric: '  main thread: event-loop delay max', value: inline['eventLoopDelayMaxMs'], unit: 'ms', target: '' },
+          { metric: '  main thread: event-loop delay p99', value: inline['eventLoopDelayP99Ms'], unit: 'ms', target: '' },
+        ]
+      : []),
     { metric: `audit PDF of ${pdf['discrepancies']} discrepancies (${pdf['pages']} pages, ${pdf['bytes']} bytes)`, value: pdf['renderMs'], unit: 'ms', target: '≤ 5000' },
     { metric: '  the same, CPU time', value: pdf['renderCpuMs'], unit: 'ms cpu', target: '' },
     { metric: '  peak RSS, PDF', value: pdf['peakRssMiB'], unit: 'MiB', target: '' },
   ];
   console.table(rows);
-  writeResult('recon', { cores: cpus().length, match, unlinked, pdf, rows });
+  writeResult('recon', { cores: cpus().length, match, unlinked, pdf, service, inline, rows });
 }
 
 main().catch((error) => {

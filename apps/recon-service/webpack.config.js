@@ -14,6 +14,9 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // The compare phase runs on a worker thread (src/reconciliation/compare-in-worker.ts loads compare.worker.js
+      // from beside main.js), so a million-document comparison never blocks the HTTP API or Kafka.
+      additionalEntryPoints: [{ entryName: 'compare.worker', entryPath: './src/reconciliation/compare.worker.ts' }],
       tsConfig: './tsconfig.app.json',
       assets: [],
       optimization: false,

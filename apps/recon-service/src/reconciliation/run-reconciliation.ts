@@ -7,7 +7,7 @@ import { QBO_COMPANIES, type QboCompanies, type QboReader } from '../qbo/qbo-com
 import { deriveQboOpenAmounts, fetchQboPage, QBO_STEPS, readAgedReceivables, stepQuery, storeQboPage } from '../qbo/qbo-snapshot';
 import { renderRunReports, reportFileName } from '../report/render-run-reports';
 import { takeSourceSnapshot } from '../source/source-snapshot';
-import { compareRun, storeComparison } from './compare-run';
+import { compareInWorker } from './compare-in-worker';
 import { computeDataSha256, discrepancyPage, type RunResult } from './run-data';
 import { findRun, type RunRow, updateRun } from './run-store';
 
@@ -65,7 +65,7 @@ export class RunReconciliation {
           await this.loadQbo(run, signal);
           break;
         case 'compare':
-          await this.compare(run);
+          await this.compare(run, signal);
           break;
         case 'render':
           await this.render(run);
@@ -152,15 +152,11 @@ export class RunReconciliation {
     this.logger.log(`snapshot taken side=qbo runId=${run.id} realmId=${company.realmId}`);
   }
 
-  private async compare(run: RunRow): Promise<void> {
+  private async compare(run: RunRow, signal: AbortSignal): Promise<void> {
     const started = Date.now();
-    const { reconciliation, result, snapshot } = await compareRun(this.db.query, run);
-    await this.db.transaction(async (sql) => {
-      await storeComparison(sql, run, reconciliation, snapshot);
-      await updateRun(sql, run.id, { result, status: reconciliation.status, phase: 'render', computedNow: true, progressDone: run.progressTotal - 2 });
-    });
+    const summary = await compareInWorker(this.db.connection, run, signal);
     this.logger.log(
-      `reconciliation compared runId=${run.id} status=${reconciliation.status} discrepancies=${result.discrepancyCount} difference=${result.totals.difference} ms=${Date.now() - started}`,
+      `reconciliation compared runId=${run.id} status=${summary.status} discrepancies=${summary.discrepancyCount} difference=${summary.difference} thread=${summary.threadId} ms=${Date.now() - started}`,
     );
   }
 
