@@ -21,7 +21,7 @@ import { InMemoryTokenStore, QboClient, QboError, QboTokenManager, type SalesLin
 import QuickBooks, { type Invoice as PeerInvoice } from 'node-quickbooks';
 import { loadavg } from 'node:os';
 import { SandboxProcess, storeMintedConnection } from '../test/e2e/qbo-client-harness';
-import { writeResult } from './result';
+import { processCpuMs, writeResult } from './result';
 
 const SECONDS = Number(process.env['BENCH_QBO_SECONDS'] ?? 60);
 const REALMS = Number(process.env['BENCH_QBO_REALMS'] ?? 20);
@@ -160,10 +160,12 @@ async function main(): Promise<void> {
     console.log(`phase 2: ${REALMS} realms through one QboClient, ${SECONDS} s, ${WORKERS} callers per realm`);
     const manyClient = await connectOurs(sandbox, realms);
     const cpu0 = process.cpuUsage();
+    const sandboxCpu0 = processCpuMs(sandbox.pid);
     const wall0 = performance.now();
     const many = await runOurs(manyClient, realms, performance.now());
     const cpu = process.cpuUsage(cpu0);
     const manyCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    const manySandboxCpuMs = processCpuMs(sandbox.pid) - sandboxCpu0;
     const manyWallMs = Math.round(performance.now() - wall0);
     const manyStats = await Promise.all(realms.map(({ realmId }) => sandbox.stats(realmId)));
 
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`${r.metric}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target})` : ''}`);
     console.log(`ours, one realm: ${ours.ok} written in ${SECONDS} s (${ours.okInWindow} in the counted ${WINDOW_SECONDS} s), sandbox saw ${oursStats.requests} requests / ${oursStats.writes['Invoice.Create'] ?? 0} writes, other outcomes ${JSON.stringify(ours.failures)}`);
     console.log(`node-quickbooks: ${peer.ok} written (${peer.okInWindow} counted), sandbox saw ${peerStats.requests} requests / ${peerStats.writes['Invoice.Create'] ?? 0} writes, failures by status ${JSON.stringify(peer.failures)}`);
-    console.log(`${REALMS} realms through one client: ${manyWallMs} ms wall, ${manyCpuMs} ms CPU in this process; 1-minute load average ${loadavg()[0].toFixed(1)} (other work on the machine skews wall-clock figures)`);
+    console.log(`${REALMS} realms through one client: ${manyWallMs} ms wall, ${manyCpuMs} ms CPU in this process, ${manySandboxCpuMs} ms in the sandbox's; 1-minute load average ${loadavg()[0].toFixed(1)} (other work on the machine skews wall-clock figures)`);
     console.log(`${REALMS} realms: per realm ${JSON.stringify(perRealm)}; sandbox writes ${manyStats.reduce((a, s) => a + (s.writes['Invoice.Create'] ?? 0), 0)}, our successes ${[...many.values()].reduce((a, t) => a + t.ok, 0)}, other outcomes ${JSON.stringify(manyFailures)}`);
 
     writeResult('qbo-client', {
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
       sandboxLimits: limits,
       single: { writesPerMinute: oursPerMinute, shareOfCeiling: share(oursPerMinute, CEILING_PER_MINUTE), ok: ours.ok, okInWindow: ours.okInWindow, throttled: oursStats.throttled, sandboxRequests: oursStats.requests, sandboxWrites: oursStats.writes['Invoice.Create'] ?? 0, otherOutcomes: ours.failures },
       loadAverage: Math.round(loadavg()[0] * 10) / 10,
-      realms: { count: REALMS, wallMs: manyWallMs, cpuMs: manyCpuMs, aggregateWritesPerMinute: aggregate, shareOfCeiling: share(aggregate, REALMS * CEILING_PER_MINUTE), perRealmMin: Math.min(...perRealm), perRealmAvg: Math.round(aggregate / REALMS), perRealm, throttled: manyThrottled, otherOutcomes: manyFailures },
+      realms: { count: REALMS, wallMs: manyWallMs, cpuMs: manyCpuMs, sandboxCpuMs: manySandboxCpuMs, aggregateWritesPerMinute: aggregate, shareOfCeiling: share(aggregate, REALMS * CEILING_PER_MINUTE), perRealmMin: Math.min(...perRealm), perRealmAvg: Math.round(aggregate / REALMS), perRealm, throttled: manyThrottled, otherOutcomes: manyFailures },
       peer: { client: 'node-quickbooks 2.0.50', writesPerMinute: peerPerMinute, ok: peer.ok, okInWindow: peer.okInWindow, throttled: peerStats.throttled, sandboxRequests: peerStats.requests, failuresByStatus: peer.failures },
       oursOverPeer: ratio,
       rows,

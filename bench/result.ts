@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,4 +10,11 @@ export function writeResult(name: string, figures: Record<string, unknown>): voi
     join(dir, `${name}.json`),
     JSON.stringify({ name, at: new Date().toISOString(), node: process.version, cores: cpus().length, ...figures }, null, 2) + '\n',
   );
+}
+
+/** User + system CPU time of another process so far, milliseconds (Linux /proc; clock ticks are 100 Hz). NaN if unknown. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime, fields 14 and 15 of stat
 }

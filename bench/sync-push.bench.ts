@@ -14,10 +14,9 @@
 import { type InboundEvent, messageKeyOf, TopicSpecs, topicForEventType } from '@arbiter/contracts';
 import { provideInfra } from '@arbiter/dev-infra';
 import { buildCustomerUpserted, buildInvoiceUpserted, buildItemUpserted } from '@arbiter/testing';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SyncHarness } from '../test/e2e/sync-harness';
-import { writeResult } from './result';
+import { processCpuMs, writeResult } from './result';
 
 const CEILING_PER_MINUTE = 500;
 const WARMUP_SECONDS = Number(process.env['BENCH_SYNC_WARMUP_SECONDS'] ?? 20);
@@ -25,13 +24,6 @@ const WINDOWS = Math.max(1, Math.floor(Number(process.env['BENCH_SYNC_SECONDS'] 
 const CUSTOMERS = 25;
 /** Enough invoices that the queue never runs dry: the budget's 480/min plus the warm-up, with room to spare. */
 const INVOICES = Math.ceil(((WARMUP_SECONDS + WINDOWS * 60 + 30) / 60) * CEILING_PER_MINUTE);
-
-/** User + system CPU of a process, milliseconds (Linux /proc; clock ticks are 100 Hz). */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,7 +76,7 @@ async function main(): Promise<void> {
       Number((await h.pg.query(`select count(*)::int as n from sync.sync_link where tenant_id = $1 and entity_type = 'invoice' and status = 'pushed'`, [h.tenantId])).rows[0].n);
     const sample = async () => {
       const stats = await h.control<{ requests: number; throttled: number }>('GET', `realms/${realmId}/stats`);
-      return { at: performance.now(), requests: stats.requests, throttled: stats.throttled, invoices: await pushedInvoices(), syncCpuMs: cpuMsOf(h.sync.child.pid), sandboxCpuMs: cpuMsOf(h.sandbox.child.pid) };
+      return { at: performance.now(), requests: stats.requests, throttled: stats.throttled, invoices: await pushedInvoices(), syncCpuMs: processCpuMs(h.sync.child.pid), sandboxCpuMs: processCpuMs(h.sandbox.child.pid) };
     };
 
     const loadAtStart = loadavg()[0];

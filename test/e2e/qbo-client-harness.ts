@@ -42,6 +42,11 @@ export class SandboxProcess {
   url = '';
   private app?: SourceApp;
 
+  /** The sandbox process id (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.app?.child.pid;
+  }
+
   /** Starts with the sandbox's own defaults (real limits: 500/min and 10 in flight per realm) unless `env` overrides them. */
   static async start(env: Record<string, string> = {}): Promise<SandboxProcess> {
     const sandbox = new SandboxProcess();

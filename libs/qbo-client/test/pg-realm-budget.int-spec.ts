@@ -50,8 +50,8 @@ describe(PgRealmBudget.name, () => {
     const replicas = [replica({}), replica({})]; // 500/min less the 4 % margin = 480, 10 in flight
     const r = realm();
     const grants: number[] = [];
-    // Four minutes in 250 ms steps; each step both replicas take what they are given and finish at once.
-    for (let step = 0; step < 960; step++) {
+    // Three minutes in 1 s steps; each step both replicas take what they are given and finish at once.
+    for (let step = 0; step < 180; step++) {
       for (const budget of replicas) {
         for (;;) {
           const d = await budget.tryAcquire(r);
@@ -63,15 +63,15 @@ describe(PgRealmBudget.name, () => {
           await budget.release(r, d.leaseId);
         }
       }
-      await clock.advance(250);
+      await clock.advance(1_000);
     }
 
     expect(maxInAnyWindow(grants, 60_000)).toBe(480);
-    const perMinute = [0, 1, 2, 3].map((m) => grants.filter((t) => t >= T0 + m * 60_000 && t < T0 + (m + 1) * 60_000).length);
-    expect(perMinute).toEqual([480, 480, 480, 480]); // exact log: no bucket rounding loses part of a minute
+    const perMinute = [0, 1, 2].map((m) => grants.filter((t) => t >= T0 + m * 60_000 && t < T0 + (m + 1) * 60_000).length);
+    expect(perMinute).toEqual([480, 480, 480]); // exact log: no bucket rounding loses part of a minute
     const { rows } = await db.pool(1).query(`select count(*)::int as n from ${SCHEMA}.qbo_rate_grant where realm_id = $1`, [r]);
     expect(rows[0].n).toBeLessThanOrEqual(480); // grants older than the window are pruned
-  });
+  }, 120_000); // ~3,000 round trips: a few seconds alone, more on a loaded CI machine
 
   it('decides atomically across replicas: a concurrent rush gets exactly the limit, and says exactly when the next slot frees', async () => {
     const limits = { maxRequestsPerWindow: 20, windowMs: 60_000, maxInFlight: 1000, safetyMargin: 0 };
