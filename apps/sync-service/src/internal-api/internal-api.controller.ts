@@ -271,11 +271,12 @@ export class InternalApiController {
 
   @Get('connection')
   async connection(@Param('tenantId') tenant: string) {
-    const [row] = await sqlOf(this.em)<{ realm_id: string | null; state: string; connected_at: Date | null; last_error: string | null }>(
-      `select realm_id, state, connected_at, last_error from tenant_connection where tenant_id = ?`,
+    const [row] = await sqlOf(this.em)<{ realm_id: string | null; state: string; connected_at: string | null; last_error: string | null }>(
+      `select realm_id, state, to_char(connected_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as connected_at, last_error from tenant_connection where tenant_id = ?`,
       [TenantId.parse(tenant)],
     );
-    if (!row) return { state: 'disconnected' };
+    // A disconnected tenant reads as one never connected: the realm and date of a revoked connection are history, not state.
+    if (!row || row.state === 'disconnected') return { state: 'disconnected' };
     let state = row.state;
     let lastError = row.last_error;
     if (row.realm_id && state === 'connected') {
