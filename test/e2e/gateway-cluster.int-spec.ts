@@ -9,9 +9,13 @@ import { eventually } from './sync-harness';
  * broker and talk to the QuickBooks sandbox over HTTP with tokens from the real intuit-oauth flow.
  */
 const usd = (value: unknown) => Money.rounded(String(value), 'USD').toString();
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 interface Problem {
   id: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
   sourceId: string;
   kind: string;
   state: string;
@@ -77,7 +81,7 @@ describe('the gateway in front of the running cluster', () => {
     expect(connected).toMatchObject({ state: 'connected', tenantId: h.tenantId });
     h.realmId = connected.realmId;
     const status = await h.api<{ connectedAt: string }>('GET', '/api/v1/connections/quickbooks', 'admin');
-    expect(status.body).toEqual({ state: 'connected', realmId: h.realmId, connectedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) });
+    expect(status.body).toEqual({ state: 'connected', realmId: h.realmId, connectedAt: expect.stringMatching(ISO_INSTANT) });
     expect((await fetch(callback, { headers: { accept: 'application/json' } })).status).toBe(400); // the state is single-use
 
     // The books and the platform's catalogue the later scenarios share.
@@ -100,10 +104,12 @@ describe('the gateway in front of the running cluster', () => {
     const problem = await listedProblem('inv-fab', 'duplicate_match');
     expect(problem.reason).toContain('ap@fabrikam.test');
     expect(problem.allowedActions).toEqual(expect.arrayContaining(['map', 'resync']));
+    expect(problem).toMatchObject({ firstSeenAt: expect.stringMatching(ISO_INSTANT), lastSeenAt: expect.stringMatching(ISO_INSTANT), resolvedAt: null });
 
     const mapped = await h.api('PUT', '/api/v1/mappings/customers/cus-fab', 'controller', { qboId: east.Id });
     expect(mapped.status).toBe(200);
     expect(mapped.body).toMatchObject({ sourceId: 'cus-fab', qboId: east.Id });
+    expect((await h.api('GET', '/api/v1/mappings/customers/cus-fab', 'controller')).body).toMatchObject({ qboId: east.Id, mappedAt: expect.stringMatching(ISO_INSTANT) });
     const resync = await h.api('POST', `/api/v1/problems/${problem.id}/resync`, 'controller');
     expect(resync.status).toBe(200);
     expect(resync.body).toMatchObject({ entityType: 'invoice', sourceId: 'inv-fab' });
@@ -187,7 +193,7 @@ describe('the gateway in front of the running cluster', () => {
     const more = await invoiceState('inv-set-04');
     const qboId = more.body['qboId'] as string;
     expect(more.body).toMatchObject({ sourceId: 'inv-set-04', syncStatus: 'pushed', lastPushedVersion: 1, total: '100.00' });
-    expect(more.body['pushedAt']).toEqual(expect.any(String));
+    expect(more.body['pushedAt']).toMatch(ISO_INSTANT);
     expect(more.body['viewInQuickBooksUrl']).toBe(`https://app.sandbox.qbo.intuit.com/app/invoice?txnId=${qboId}`);
     expect(usd((await qboInvoice(qboId))['TotalAmt'])).toBe('100.00');
 
@@ -274,9 +280,10 @@ describe('the gateway in front of the running cluster', () => {
     expect((await h.api<Page<unknown>>('GET', '/api/v1/reconciliations', 'otherAdmin')).body.items).toEqual([]);
     expect((await h.api('GET', '/api/v1/invoices/inv-link', 'auditor')).status).toBe(200);
 
+    const wrongToken = `${h.internalToken.slice(0, -1)}${h.internalToken.endsWith('A') ? 'B' : 'A'}`; // one character off
     for (const base of [`${h.syncUrl}/internal/v1/tenants/${h.tenantId}/invoices`, `${h.reconUrl}/internal/v1/tenants/${h.tenantId}/reconciliations`]) {
       expect((await fetch(base)).status).toBe(401);
-      expect((await fetch(base, { headers: { authorization: `Bearer ${h.internalToken.slice(0, -1)}x` } })).status).toBe(401);
+      expect((await fetch(base, { headers: { authorization: `Bearer ${wrongToken}` } })).status).toBe(401);
       expect((await fetch(base, { headers: { authorization: `Bearer ${h.internalToken}` } })).status).toBe(200);
     }
   });

@@ -46,6 +46,8 @@ const ExportFlagsBody = z
   .strictObject({ sourceIds: z.array(SourceId).min(1).max(1000).optional(), before: IsoDate.optional(), export: z.boolean() })
   .refine((b) => (b.sourceIds === undefined) !== (b.before === undefined), { message: 'give either sourceIds or before', path: ['sourceIds'] });
 
+/** Instants leave as ISO-8601 UTC: the driver hands timestamptz over in PostgreSQL's own text form. */
+const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(value as string | Date).toISOString());
 const actorOf = (id: string | undefined, role: string | undefined): Actor => ({ id: (id ?? 'internal').slice(0, 128), role: role?.slice(0, 32) });
 const qboLink = (entityType: string, qboId: string | null, sandbox: boolean) => {
   if (!qboId) return null;
@@ -101,7 +103,7 @@ export class InternalApiController {
       items: page.map((r) => ({
         id: r.id, entityType: r['entity_type'], sourceId: r['source_id'], kind: r['kind'], state: r['state'], reason: r['reason'],
         qboErrorCode: r['qbo_code'] ?? null, qboMessage: r['qbo_message'] ?? null, attempts: r['attempts'], allowedActions: r['allowed_actions'],
-        details: r['details'] ?? null, firstSeenAt: r['first_seen_at'], lastSeenAt: r['last_seen_at'], resolvedAt: r['resolved_at'] ?? null, resolvedBy: r['resolved_by'] ?? null,
+        details: r['details'] ?? null, firstSeenAt: iso(r['first_seen_at']), lastSeenAt: iso(r['last_seen_at']), resolvedAt: iso(r['resolved_at']), resolvedBy: r['resolved_by'] ?? null,
       })),
       nextCursor: rows.length > q.limit ? encodeCursor([page[page.length - 1].cursor_at, page[page.length - 1].id]) : null,
     };
@@ -173,7 +175,7 @@ export class InternalApiController {
     const state = await this.actions.documentState(tenantId, 'invoice', sourceId);
     return {
       sourceId: row['id'], number: row['number'], status: row['status'], currency: row['currency'], total: trimMoney(String(row['total']), String(row['currency'])),
-      syncStatus: row['sync_status'], qboId: row['qbo_id'] ?? null, pushedAt: row['pushed_at'] ?? null, lastPushedVersion: row['pushed_version'] ?? null,
+      syncStatus: row['sync_status'], qboId: row['qbo_id'] ?? null, pushedAt: iso(row['pushed_at']), lastPushedVersion: row['pushed_version'] ?? null,
       // Balance fields come with the pull path (webhooks, CDC, balance pulls).
       balance: null, balanceCheckedAt: null, paidOn: null,
       viewInQuickBooksUrl: qboLink('invoice', (row['qbo_id'] as string) ?? null, this.config.QBO_API_BASE_URL.includes('sandbox') || this.config.QBO_API_BASE_URL.startsWith('http://')),
@@ -207,7 +209,7 @@ export class InternalApiController {
       [TenantId.parse(tenant), entityType, SourceId.parse(sourceId)],
     );
     if (!row) throw new ActionError('NOT_FOUND', 'no mapping for this record');
-    return { sourceId, qboId: row.qbo_id, mappedBy: row.mapped_by, mappedAt: row.mapped_at };
+    return { sourceId, qboId: row.qbo_id, mappedBy: row.mapped_by, mappedAt: iso(row.mapped_at) };
   }
 
   @Put('mappings/:kind/:sourceId')
@@ -272,7 +274,7 @@ export class InternalApiController {
   @Get('connection')
   async connection(@Param('tenantId') tenant: string) {
     const [row] = await sqlOf(this.em)<{ realm_id: string | null; state: string; connected_at: string | null; last_error: string | null }>(
-      `select realm_id, state, to_char(connected_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as connected_at, last_error from tenant_connection where tenant_id = ?`,
+      `select realm_id, state, connected_at, last_error from tenant_connection where tenant_id = ?`,
       [TenantId.parse(tenant)],
     );
     // A disconnected tenant reads as one never connected: the realm and date of a revoked connection are history, not state.
@@ -286,7 +288,7 @@ export class InternalApiController {
         lastError = status.statusReason ?? `token ${status.status}`;
       }
     }
-    return { state, realmId: row.realm_id ?? undefined, connectedAt: row.connected_at ?? undefined, lastError: lastError ?? undefined };
+    return { state, realmId: row.realm_id ?? undefined, connectedAt: iso(row.connected_at) ?? undefined, lastError: lastError ?? undefined };
   }
 
   @Post('connection/authorize-url')
