@@ -49,7 +49,7 @@ function problemPage(): unknown {
     qboErrorCode: i % 3 === 0 ? '6240' : null,
     qboMessage: i % 3 === 0 ? 'Duplicate Name Exists Error: The name supplied already exists.' : null,
     attempts: 1 + (i % 5),
-    allowedActions: ['resync', 'clear', 'mark-paid', 'map'],
+    allowedActions: ['map', 'resync', 'clear', 'mark_paid'],
     details: { candidates: [String(50 + i), String(90 + i)], documentNumber: `INV-${10_000 + i}`, total: `${(1234.5 + i).toFixed(2)}` },
     firstSeenAt: '2026-10-30T09:00:00.000Z',
     lastSeenAt: '2026-10-31T17:04:05.123Z',

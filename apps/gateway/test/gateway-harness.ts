@@ -31,7 +31,7 @@ export const problemItem = (i: number, id = PROBLEM_ID) => ({
   id, entityType: 'invoice', sourceId: `inv-${1000 + i}`, kind: 'duplicate_match', state: 'open',
   reason: `Customer “Acme Corp ${i}” matches two QuickBooks customers by billing email; pick one under Mappings.`,
   qboErrorCode: i % 3 === 0 ? '6240' : null, qboMessage: i % 3 === 0 ? 'Duplicate Name Exists Error' : null, attempts: 1 + (i % 4),
-  allowedActions: ['resync', 'clear', 'mark-paid', 'map'], details: { candidates: ['58', '61'] },
+  allowedActions: ['map', 'resync', 'clear'], details: { candidates: ['58', '61'] }, // the sync-service's catalogue for duplicate_match
   firstSeenAt: '2026-10-30T09:00:00.000Z', lastSeenAt: '2026-10-31T17:04:05.123Z', resolvedAt: null, resolvedBy: null,
 });
 
