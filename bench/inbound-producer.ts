@@ -45,16 +45,14 @@ async function main(): Promise<void> {
   const inboundTopics = TopicSpecs.filter((t) => t.role === 'inbound').map((t) => t.name);
 
   /** Σ over inbound partitions of (end offset − committed offset). */
+  // One admin request at a time: kafkajs 2.2.4's fetchTopicOffsets can lose a response when called concurrently.
   const lag = async () => {
-    const [ends, committed] = await Promise.all([
-      Promise.all(inboundTopics.map((topic) => admin.fetchTopicOffsets(topic))),
-      admin.fetchOffsets({ groupId, topics: inboundTopics }),
-    ]);
+    const committed = await admin.fetchOffsets({ groupId, topics: inboundTopics });
     let total = 0;
-    inboundTopics.forEach((topic, i) => {
+    for (const topic of inboundTopics) {
       const byPartition = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      for (const e of ends[i]) total += Number(e.high) - Math.max(0, byPartition.get(e.partition) ?? 0);
-    });
+      for (const e of await admin.fetchTopicOffsets(topic)) total += Number(e.high) - Math.max(0, byPartition.get(e.partition) ?? 0);
+    }
     return total;
   };
 

@@ -27,20 +27,22 @@ import { writeResult } from './result';
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 /**
- * CPU milliseconds spent so far by every descendant of this process except `exclude` (the embedded PostgreSQL
- * with its backends and the broker, when dev-infra started them here), read from /proc; reaped children count
- * through their parent's cutime/cstime. 0 where /proc or the processes are not ours (Docker, given URLs).
+ * CPU milliseconds spent so far by the descendants of this process other than `exclude`, split into the embedded
+ * PostgreSQL (postmaster and backends) and the rest (the broker), read from /proc; reaped children count through
+ * their parent's cutime/cstime. Zeros where the database and broker are not our children (Docker, given URLs).
  */
-function descendantsCpuMs(exclude: number): number {
+function infraCpuMs(exclude: number): { postgres: number; broker: number } {
   const parentOf = new Map<number, number>();
-  const ticks = new Map<number, number>();
+  const usage = new Map<number, { ticks: number; postgres: boolean }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
       parentOf.set(Number(entry), Number(fields[1]));
-      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      usage.set(Number(entry), { ticks, postgres: comm.startsWith('postgres') });
     } catch {
       // the process ended while we read
     }
@@ -52,9 +54,12 @@ function descendantsCpuMs(exclude: number): number {
     }
     return false;
   };
-  let total = 0;
-  for (const [pid, t] of ticks) if (pid !== exclude && isOurs(pid)) total += t;
-  return (total / TICKS_PER_SECOND) * 1000;
+  const total = { postgres: 0, broker: 0 };
+  for (const [pid, u] of usage) {
+    if (pid === exclude || !isOurs(pid)) continue;
+    total[u.postgres ? 'postgres' : 'broker'] += (u.ticks / TICKS_PER_SECOND) * 1000;
+  }
+  return total;
 }
 
 async function main(): Promise<void> {
@@ -63,12 +68,14 @@ async function main(): Promise<void> {
   const infra = await provideInfra({ topics: TopicSpecs.map((t) => ({ name: t.name, partitions: t.partitions })) });
   const url = await createDatabase(infra.databaseUrl, `bench_inbound_${randomBytes(3).toString('hex')}`);
   await runServiceMigrations({ clientUrl: url, schema: 'sync', entities: syncEntities, migrations: syncMigrations });
-  // The service's defaults, except: short group timings (a fresh group joins fast) and pushing off (inbound only).
+  // The service's defaults (the inbox's tuning keys may be overridden from the environment), except: short group
+  // timings (a fresh group joins fast) and pushing off (inbound only).
+  const tuning = ['KAFKA_MAX_WAIT_TIME_MS', 'KAFKA_MIN_BYTES', 'KAFKA_PARTITIONS_CONCURRENTLY', 'INBOX_GROUP_MAX_MESSAGES'];
   const config = SyncConfigSchema.parse({
     DATABASE_URL: url, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKA_GROUP_ID: `bench-${randomBytes(3).toString('hex')}`,
-    KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '500', KAFKA_MAX_WAIT_TIME_MS: process.env['KAFKA_MAX_WAIT_TIME_MS'] ?? '200',
+    KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '500',
     QBO_CLIENT_ID: 'bench', QBO_CLIENT_SECRET: 'bench', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUSH_ENABLED: 'false', LOG_LEVEL: 'error',
-    ...Object.fromEntries(['KAFKA_MIN_BYTES', 'KAFKA_PARTITIONS_CONCURRENTLY', 'INBOX_GROUP_MAX_MESSAGES'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+    ...Object.fromEntries(tuning.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
   app.connectMicroservice(kafkaTransport(config));
@@ -87,11 +94,12 @@ async function main(): Promise<void> {
   /** Runs one phase in the child; returns its report and the CPU time this (the consumer's) process spent meanwhile. */
   const phase = async (request: PhaseRequest) => {
     const cpu0 = process.cpuUsage();
-    const infra0 = descendantsCpuMs(child.pid ?? 0);
+    const infra0 = infraCpuMs(child.pid ?? 0);
     child.send(request);
     const report = (await next()) as PhaseReport;
     const cpu = process.cpuUsage(cpu0);
-    return { ...report, consumerCpuMs: (cpu.user + cpu.system) / 1000, infraCpuMs: descendantsCpuMs(child.pid ?? 0) - infra0 };
+    const infra1 = infraCpuMs(child.pid ?? 0);
+    return { ...report, consumerCpuMs: (cpu.user + cpu.system) / 1000, postgresCpuMs: infra1.postgres - infra0.postgres, brokerCpuMs: infra1.broker - infra0.broker };
   };
 
   const warm = { phase: 'warm', count: 500 };
@@ -118,15 +126,15 @@ async function main(): Promise<void> {
   for (const p of [sustained, burstRun]) {
     console.log(
       `${p.phase}: wall ${ms(p.drainedMs)} (producing ${ms(p.produceMs)}, then lag 0 after ${ms(p.lagZeroMs)}); ` +
-        `CPU: consumer process ${ms(p.consumerCpuMs)}, producer process ${ms(p.cpuMs)}, PostgreSQL + broker ${ms(p.infraCpuMs)}`,
+        `CPU: consumer process ${ms(p.consumerCpuMs)}, PostgreSQL ${ms(p.postgresCpuMs)}, broker ${ms(p.brokerCpuMs)}, producer process ${ms(p.cpuMs)}`,
     );
   }
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average ${load} (2 cores: above 2 the wall figures include waiting for other processes)`);
   writeResult('inbound', {
     events: total, burst, eventsPerSecond: perSecond, lagZeroMs: Math.round(burstRun.lagZeroMs), loadAverage: load,
-    sustained: { wallMs: Math.round(sustained.drainedMs), produceMs: Math.round(sustained.produceMs), consumerCpuMs: Math.round(sustained.consumerCpuMs), producerCpuMs: Math.round(sustained.cpuMs), infraCpuMs: Math.round(sustained.infraCpuMs) },
-    burstPhase: { wallMs: Math.round(burstRun.drainedMs), produceMs: Math.round(burstRun.produceMs), consumerCpuMs: Math.round(burstRun.consumerCpuMs), producerCpuMs: Math.round(burstRun.cpuMs), infraCpuMs: Math.round(burstRun.infraCpuMs) },
+    sustained: { wallMs: Math.round(sustained.drainedMs), produceMs: Math.round(sustained.produceMs), consumerCpuMs: Math.round(sustained.consumerCpuMs), producerCpuMs: Math.round(sustained.cpuMs), postgresCpuMs: Math.round(sustained.postgresCpuMs), brokerCpuMs: Math.round(sustained.brokerCpuMs) },
+    burstPhase: { wallMs: Math.round(burstRun.drainedMs), produceMs: Math.round(burstRun.produceMs), consumerCpuMs: Math.round(burstRun.consumerCpuMs), producerCpuMs: Math.round(burstRun.cpuMs), postgresCpuMs: Math.round(burstRun.postgresCpuMs), brokerCpuMs: Math.round(burstRun.brokerCpuMs) },
     config: { KAFKA_PARTITIONS_CONCURRENTLY: config.KAFKA_PARTITIONS_CONCURRENTLY, KAFKA_MIN_BYTES: config.KAFKA_MIN_BYTES, KAFKA_MAX_WAIT_TIME_MS: config.KAFKA_MAX_WAIT_TIME_MS, INBOX_GROUP_MAX_MESSAGES: config.INBOX_GROUP_MAX_MESSAGES },
     rows,
   });
