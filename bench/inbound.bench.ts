@@ -123,10 +123,14 @@ async function main(): Promise<void> {
   ];
   const ms = (n: number) => `${Math.round(n)} ms`;
   for (const r of rows) console.log(`${r.metric}: ${r.value} ${r.unit} (target ${r.target})`);
-  for (const p of [sustained, burstRun]) {
+  for (const [p, count] of [[sustained, total], [burstRun, burst]] as const) {
+    const cpu = p.consumerCpuMs + p.postgresCpuMs + p.brokerCpuMs + p.cpuMs;
+    const perEvent = (n: number) => `${Math.round((n * 1000) / count)} µs`;
     console.log(
       `${p.phase}: wall ${ms(p.drainedMs)} (producing ${ms(p.produceMs)}, then lag 0 after ${ms(p.lagZeroMs)}); ` +
-        `CPU: consumer process ${ms(p.consumerCpuMs)}, PostgreSQL ${ms(p.postgresCpuMs)}, broker ${ms(p.brokerCpuMs)}, producer process ${ms(p.cpuMs)}`,
+        `CPU: consumer process ${ms(p.consumerCpuMs)}, PostgreSQL ${ms(p.postgresCpuMs)}, broker ${ms(p.brokerCpuMs)}, producer process ${ms(p.cpuMs)}; ` +
+        `per event ${perEvent(p.consumerCpuMs)} + ${perEvent(p.postgresCpuMs)} + ${perEvent(p.brokerCpuMs)} + ${perEvent(p.cpuMs)}; ` +
+        `cores obtained ${(cpu / p.drainedMs).toFixed(2)} of 2`,
     );
   }
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
