@@ -1,12 +1,12 @@
 /**
  * The local cluster on embedded defaults (or DATABASE_URL / KAFKA_BROKERS when given), shared by `npm run stack`
  * and `npm run demo`: PostgreSQL and the Kafka-protocol broker (libs/dev-infra), the QuickBooks sandbox and the
- * three services from their builds (dist/apps), API keys per role for two tenants, and tenant TENANT_ID connected
+ * three services from their builds (dist/apps; from source with ARBITER_APPS_FROM=source), API keys per role for two tenants, and tenant TENANT_ID connected
  * to the sandbox company through the real OAuth flow, as an admin would do it: the gateway's authorize endpoint
  * (intuit-oauth builds the consent URL) → the sandbox's consent page → the gateway's OAuth callback.
  */
 import { TopicSpecs } from '@arbiter/contracts';
-import { appEntry, provideInfra, startCluster, type Cluster, type Infra } from '@arbiter/dev-infra';
+import { appCommand, provideInfra, startCluster, type Cluster, type Infra } from '@arbiter/dev-infra';
 import { spawn } from 'node:child_process';
 
 export const LOCAL_TENANT_ID = 'acme';
@@ -100,8 +100,9 @@ async function bootstrapLocalTenants(cluster: Cluster): Promise<Record<string, s
 
 function createApiKey(cluster: Cluster, tenant: string, role: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [appEntry('gateway'), 'api-key', 'create', '--tenant', tenant, '--role', role, '--name', `local ${role}`], {
-      env: { ...process.env, ...cluster.env },
+    const command = appCommand('gateway', ['api-key', 'create', '--tenant', tenant, '--role', role, '--name', `local ${role}`]);
+    const child = spawn(process.execPath, command.argv, {
+      env: { ...process.env, ...command.env, ...cluster.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

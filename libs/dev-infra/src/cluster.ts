@@ -33,6 +33,23 @@ export function appEntry(name: AppName): string {
   return resolve(ROOT, 'dist', 'apps', name, 'main.js');
 }
 
+/**
+ * How to run an app (with `args`, e.g. `migrate`): its build, or — with `ARBITER_APPS_FROM=source`, for suites that
+ * should not need a build — its `src/main.ts` through @swc-node/register with the workspace's path mapping.
+ * @throws Error when the build is asked for and does not exist.
+ */
+export function appCommand(name: AppName, args: string[] = [], env: NodeJS.ProcessEnv = process.env): { argv: string[]; env: Record<string, string> } {
+  if (env['ARBITER_APPS_FROM'] === 'source') {
+    return {
+      argv: ['--enable-source-maps', '-r', '@swc-node/register', resolve(ROOT, 'apps', name, 'src', 'main.ts'), ...args],
+      env: { SWC_NODE_PROJECT: resolve(ROOT, 'tsconfig.base.json') },
+    };
+  }
+  const entry = appEntry(name);
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: build it first (npx nx build ${name})`);
+  return { argv: ['--enable-source-maps', entry, ...args], env: {} };
+}
+
 async function portFor(name: AppName, preferDefaults: boolean): Promise<number> {
   if (!preferDefaults) return freePort();
   const { createServer } = await import('node:net');
@@ -45,10 +62,10 @@ async function portFor(name: AppName, preferDefaults: boolean): Promise<number> 
 
 /** Spawns one built app with the given environment and waits until its /health answers 200. */
 export async function startApp(name: AppName, env: Record<string, string>, port: number, options: { log?: (line: string) => void } = {}): Promise<RunningApp> {
-  const entry = appEntry(name);
-  if (!existsSync(entry)) throw new Error(`${entry} does not exist: build it first (npx nx build ${name})`);
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: env['NODE_ENV'] ?? 'production', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+  const command = appCommand(name);
+  const child = spawn(process.execPath, command.argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...command.env, ...env, PORT: String(port), NODE_ENV: env['NODE_ENV'] ?? 'production', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
@@ -96,7 +113,8 @@ export async function startApp(name: AppName, env: Record<string, string>, port:
 
 /** Applies a service's migrations with its own entry point (`main.js migrate`), as the k8s Job does. */
 export function migrate(name: AppName, env: Record<string, string>): void {
-  const run = spawnSync(process.execPath, [appEntry(name), 'migrate'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const command = appCommand(name, ['migrate']);
+  const run = spawnSync(process.execPath, command.argv, { cwd: ROOT, env: { ...process.env, ...command.env, ...env }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`${name} migrate failed:\n${run.stderr}\n${run.stdout}`);
 }
 

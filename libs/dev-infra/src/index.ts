@@ -6,4 +6,4 @@ export { createDatabase, dropDatabase, startEmbeddedPostgres, type RunningPostgr
 export { INFRA_TMP_ROOT, sweepStaleDirs } from './reaper';
 export { ensureDebianPackages, MissingSystemPackageError } from './system';
 export { createTestDatabase, kafkaBrokersFromEnv, type TestDatabase } from './test-database';
-export { appEntry, migrate, startApp, startCluster, type AppName, type Cluster, type RunningApp } from './cluster';
+export { appCommand, appEntry, migrate, startApp, startCluster, type AppName, type Cluster, type RunningApp } from './cluster';
