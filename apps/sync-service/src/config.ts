@@ -45,6 +45,8 @@ export const SyncConfigSchema = z.object({
   /** Off only for benchmarks that measure the inbound path alone. */
   PUSH_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   PUSH_POLL_INTERVAL_MS: ConfigFields.positiveInt(250),
+  /** A claim's lease; renewed every third of it while the push runs, so a killed replica's jobs return this soon. */
+  PUSH_LEASE_MS: ConfigFields.positiveInt(30_000).refine((ms) => ms >= 3_000, 'must be at least 3000'),
   OUTBOX_INTERVAL_MS: ConfigFields.positiveInt(200),
   /** Shared secret the gateway presents on the internal API; unset means the network policy is the only fence. */
   INTERNAL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),

@@ -1,10 +1,11 @@
 import { Money } from '@arbiter/domain';
-import { QboClosedPeriodError, QboStaleObjectError, QboUncertainWriteError, qboQuery, type Customer, type Invoice, type Item, type QboCompany } from '@arbiter/qbo-client';
+import { QboClosedPeriodError, QboStaleObjectError, QboUncertainWriteError, deriveRequestId, qboQuery, type Customer, type Invoice, type Item, type QboCompany } from '@arbiter/qbo-client';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { SyncEntityType } from '../ledger/sync-work';
 import { QboAccess } from '../qbo/qbo-access';
 import { inTransaction, sqlOf, type Sql } from '../sql';
+import { assertLease } from './lease';
 import { outboxSyncStatus } from './outbox';
 import { resolveProblem } from './problems';
 import { SyncProblem, WaitingForDependency } from './push-failure';
@@ -18,6 +19,8 @@ export interface SyncJob {
   version: number;
   reason: string;
   attempts: number;
+  /** The claim's lease id: every commit of this push is fenced by it (see lease.ts). */
+  leaseId?: string;
 }
 
 type LinkRow = { qbo_id: string | null; sync_token: string | null; status: string; pushed_version: number | null };
@@ -38,8 +41,9 @@ function alreadyThere(link: LinkRow | undefined, version: number, job: SyncJob):
 /**
  * Pushes one document to QuickBooks: resolve references, check go/no-go and the book close date, create or
  * sparse-update with a stable requestid per (document, version), and record the link with its status event
- * in one transaction. Never creates twice: before a create it looks for an earlier attempt that landed
- * (DocNumber + the Arbiter marker in PrivateNote), and an uncertain create is read back before any retry.
+ * in one transaction. Never creates twice: a create attempt is recorded (and committed) before the QuickBooks
+ * write, so a later attempt knows an earlier one may have landed and looks for it first (DocNumber + the Arbiter
+ * marker in PrivateNote; payments by customer + date + marker); an uncertain create is read back before any retry.
  * @throws SyncProblem for what a person must decide; WaitingForDependency; QboError and infrastructure errors.
  */
 @Injectable()
@@ -204,7 +208,7 @@ export class PushDocument {
     };
     const saved = link?.qbo_id
       ? await this.sparseUpdate(company, 'Invoice', link.qbo_id, body, `invoice:${job.tenantId}:${job.sourceId}:v${inv.version}`)
-      : await this.createOnce(company, 'Invoice', body, { docNumber: inv.number, marker, key: `invoice:${job.tenantId}:${job.sourceId}:v${inv.version}` });
+      : await this.createOnce(job, 'invoice', company, 'Invoice', body, { docNumber: inv.number, marker, key: `invoice:${job.tenantId}:${job.sourceId}:v${inv.version}`, version: inv.version });
     await this.commitLink({ ...job, version: inv.version }, saved.Id as string, saved.SyncToken ?? null, link?.qbo_id ? 'updated' : 'pushed');
   }
 
@@ -229,7 +233,7 @@ export class PushDocument {
     const key = `credit-memo:${job.tenantId}:${job.sourceId}:v${cm.version}`;
     const saved = link?.qbo_id
       ? await this.sparseUpdate(company, 'CreditMemo', link.qbo_id, body, key)
-      : await this.createOnce(company, 'CreditMemo', body, { docNumber: cm.number, marker, key });
+      : await this.createOnce(job, 'credit-memo', company, 'CreditMemo', body, { docNumber: cm.number, marker, key, version: cm.version });
     await this.applyCreditMemo(job, company, saved.Id as string, customerRef, cm.issue_date);
     await this.commitLink({ ...job, version: cm.version }, saved.Id as string, saved.SyncToken ?? null, link?.qbo_id ? 'updated' : 'pushed');
   }
@@ -257,7 +261,9 @@ export class PushDocument {
     }
     lines.push({ Amount: sum.toString(), LinkedTxn: [{ TxnId: creditMemoQboId, TxnType: 'CreditMemo' }] });
     const marker = arbiterMarker(job.tenantId, 'credit-memo-application', job.sourceId);
-    await this.createOnce(company, 'Payment', { CustomerRef: { value: customerRef }, TotalAmt: '0', TxnDate: date, Line: lines, PrivateNote: marker }, { marker, key: `credit-memo-apply:${job.tenantId}:${job.sourceId}:v${job.version}` });
+    await this.createOnce(job, 'credit-memo-application', company, 'Payment', { CustomerRef: { value: customerRef }, TotalAmt: '0', TxnDate: date, Line: lines, PrivateNote: marker }, {
+      marker, key: `credit-memo-apply:${job.tenantId}:${job.sourceId}:v${job.version}`, version: job.version,
+    });
   }
 
   // ---- payments ----------------------------------------------------------------------------------------
@@ -295,7 +301,7 @@ export class PushDocument {
     const key = `payment:${job.tenantId}:${job.sourceId}:v${p.version}`;
     const saved = link?.qbo_id
       ? await this.sparseUpdate(company, 'Payment', link.qbo_id, body, key)
-      : await this.createOnce(company, 'Payment', body, { marker, key });
+      : await this.createOnce(job, 'payment', company, 'Payment', body, { marker, key, version: p.version });
     await this.commitLink({ ...job, version: p.version }, saved.Id as string, saved.SyncToken ?? null, link?.qbo_id ? 'updated' : 'pushed');
   }
 
@@ -339,13 +345,38 @@ export class PushDocument {
   }
 
   /**
-   * Creates a document exactly once: first look for an earlier attempt that landed (after a crash or a lost
-   * answer), then create with the stable requestid; an uncertain answer is confirmed by reading back.
+   * Creates a document exactly once. A create whose answer never reached us (dropped response, crash, kill -9
+   * between the QuickBooks write and our commit) must not become a second document, so:
+   * 1. if an earlier create attempt of this document was recorded, look for what it may have left in QuickBooks;
+   * 2. record this attempt (document, version, requestid, started at) in its own committed transaction, fenced
+   *    by the lease — BEFORE the write, so a crash after it still leaves the trace that makes step 1 look;
+   * 3. create with the stable requestid; an uncertain answer is confirmed by reading back.
    */
-  private async createOnce<E extends 'Invoice' | 'Payment' | 'CreditMemo'>(company: QboCompany, entity: E, body: Record<string, unknown>, ids: { docNumber?: string; marker: string; key: string }) {
+  private async createOnce<E extends 'Invoice' | 'Payment' | 'CreditMemo'>(
+    job: SyncJob, document: string, company: QboCompany, entity: E, body: Record<string, unknown>, ids: { docNumber?: string; marker: string; key: string; version: number },
+  ) {
     const lookup = { docNumber: ids.docNumber, customerRef: (body['CustomerRef'] as { value?: string } | undefined)?.value, txnDate: body['TxnDate'] as string | undefined };
-    const earlier = await this.findByMarker(company, entity, ids.marker, lookup);
-    if (earlier) return earlier;
+    const [prior] = await sqlOf(this.em)<{ version: number; request_id: string }>(
+      `select version, request_id from qbo_create_attempt where tenant_id = ? and document = ? and source_id = ?`,
+      [job.tenantId, document, job.sourceId],
+    );
+    if (prior) {
+      const earlier = await this.findByMarker(company, entity, ids.marker, lookup);
+      if (earlier) {
+        this.logger.log(`found earlier create entity=${document} sourceId=${job.sourceId} qboId=${earlier.Id} attemptVersion=${prior.version} requestId=${prior.request_id}`);
+        return earlier;
+      }
+    }
+    const requestId = deriveRequestId('create', entity, ids.key);
+    await inTransaction(this.em, async (sql) => {
+      await assertLease(sql, job);
+      await sql(
+        `insert into qbo_create_attempt (tenant_id, document, source_id, version, request_id, started_at, tries) values (?, ?, ?, ?, ?, now(), 1)
+         on conflict (tenant_id, document, source_id) do update set version = excluded.version, request_id = excluded.request_id, started_at = now(),
+           tries = qbo_create_attempt.tries + 1`,
+        [job.tenantId, document, job.sourceId, ids.version, requestId],
+      );
+    });
     try {
       return await company.create(entity, body as never, { idempotencyKey: ids.key, allowDuplicateDocNumber: false });
     } catch (error) {
@@ -416,6 +447,7 @@ export class PushDocument {
   /** Link, status event and problem resolution commit together. */
   private async commitLink(job: SyncJob, qboId: string, syncToken: string | null, status: 'pushed' | 'updated' | 'voided', quiet = false): Promise<void> {
     await inTransaction(this.em, async (sql) => {
+      await assertLease(sql, job);
       const [before] = await sql<{ status: string; pushed_version: number | null }>(
         `select status, pushed_version from sync_link where tenant_id = ? and entity_type = ? and source_id = ? for update`,
         [job.tenantId, job.entityType, job.sourceId],
@@ -438,6 +470,7 @@ export class PushDocument {
 
   private async markSkipped(job: SyncJob, why: string): Promise<void> {
     await inTransaction(this.em, async (sql) => {
+      await assertLease(sql, job);
       const [before] = await sql<{ status: string }>(`select status from sync_link where tenant_id = ? and entity_type = ? and source_id = ?`, [job.tenantId, job.entityType, job.sourceId]);
       await sql(
         `insert into sync_link (tenant_id, entity_type, source_id, status, updated_at) values (?, ?, ?, 'skipped', now())
@@ -453,6 +486,7 @@ export class PushDocument {
 
   private async markStatus(job: SyncJob, status: 'awaiting_push' | 'voided', event: 'voided' | null = null): Promise<void> {
     await inTransaction(this.em, async (sql) => {
+      await assertLease(sql, job);
       await sql(
         `insert into sync_link (tenant_id, entity_type, source_id, status, updated_at) values (?, ?, ?, ?, now())
          on conflict (tenant_id, entity_type, source_id) do update set status = excluded.status, updated_at = now()`,
