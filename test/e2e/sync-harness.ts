@@ -17,6 +17,8 @@ export class SyncHarness {
   producer!: Producer;
   readonly tenantId = `t${randomBytes(4).toString('hex')}`;
   readonly env: Record<string, string> = {};
+  /** The sync-service's environment, kept so a killed replica can be started again as it was. */
+  syncEnv: Record<string, string> = {};
 
   /**
    * @param extraSyncEnv the sync-service's own additions.
@@ -36,7 +38,7 @@ export class SyncHarness {
     });
     this.sandbox = runFromSource('qbo-sandbox', { ...this.env, QBO_SANDBOX_PORT: String(sandboxPort), QBO_SANDBOX_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     await waitForHealthy(this.sandboxUrl, this.sandbox);
-    const syncEnv = {
+    const syncEnv = (this.syncEnv = {
       ...this.env,
       PORT: String(syncPort),
       DATABASE_URL: this.db.url,
@@ -51,7 +53,7 @@ export class SyncHarness {
       OUTBOX_INTERVAL_MS: '100',
       LOG_LEVEL: 'info',
       ...extraSyncEnv,
-    };
+    });
     const migrate = runFromSource('sync-service', syncEnv, ['migrate']);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.lines.join('\n')}`);
     this.sync = runFromSource('sync-service', syncEnv);
@@ -60,6 +62,20 @@ export class SyncHarness {
     await this.pg.connect();
     this.producer = new Kafka({ clientId: 'e2e', brokers: kafkaBrokersFromEnv(), logLevel: logLevel.NOTHING }).producer();
     await this.producer.connect();
+  }
+
+  /** SIGKILL: no shutdown hooks, in-flight pushes and transactions die with the process. */
+  async killSync(): Promise<void> {
+    this.sync.child.kill('SIGKILL');
+    await this.sync.exited;
+  }
+
+  /** Starts the sync-service again with the same environment (same consumer group, database and sandbox). */
+  async restartSync(): Promise<void> {
+    const previous = this.sync.lines;
+    this.sync = runFromSource('sync-service', this.syncEnv);
+    this.sync.lines.unshift(...previous); // one log across restarts
+    await waitForHealthy(this.syncUrl, this.sync);
   }
 
   async stop(): Promise<void> {

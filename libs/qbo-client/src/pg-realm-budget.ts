@@ -19,8 +19,9 @@ export interface PgRealmBudgetOptions {
   /** Default `public`. */
   schema?: string;
   /**
-   * How long an in-flight lease lives if its holder never releases it (crash), milliseconds. Must exceed the
-   * longest request (connect + headers + body timeouts). Default 150 s.
+   * How long an in-flight lease lives without renewal, milliseconds: after its holder dies (kill -9, crash), the
+   * slot comes back this soon. A live holder renews the leases it holds every `leaseTtlMs / 3` while their requests
+   * run, so a long request keeps its slot. Default 15 s.
    */
   leaseTtlMs?: number;
   /** How soon to ask again when every in-flight slot is taken by another replica, milliseconds. Default 100. */
@@ -41,6 +42,9 @@ export interface PgRealmBudgetOptions {
  * pause ends, or until exactly enough old grants leave the window). `release` is one UPDATE; `pause` one upsert.
  * No sliding window of `windowMs` ever holds more than the effective limit, and a saturated realm gets exactly that
  * many per window (no bucket rounding).
+ *
+ * In flight: each instance renews the leases it holds (one UPDATE for all of them) every third of the lease TTL,
+ * so only a dead holder's leases lapse, and they lapse within the TTL instead of freezing the realm's slots.
  */
 export class PgRealmBudget implements RealmBudget {
   readonly limits: RealmLimits;
@@ -51,12 +55,14 @@ export class PgRealmBudget implements RealmBudget {
   private readonly windowLimit: number;
   private readonly batchLimit: number;
   private readonly clock?: Clock;
+  private readonly held = new Set<string>();
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(options: PgRealmBudgetOptions) {
     this.pool = options.pool;
     this.limits = resolveLimits(options.limits);
     this.schema = assertSchemaName(options.schema ?? 'public');
-    this.leaseTtlMs = options.leaseTtlMs ?? 150_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.inFlightPollMs = options.inFlightPollMs ?? 100;
     this.windowLimit = effectiveWindowLimit(this.limits);
     this.batchLimit = effectiveBatchLimit(this.limits);
@@ -90,12 +96,46 @@ export class PgRealmBudget implements RealmBudget {
         this.clockNow(),
       ],
     );
-    if (row.granted) return { granted: true, leaseId };
+    if (row.granted) {
+      this.held.add(leaseId);
+      this.startHeartbeat();
+      return { granted: true, leaseId };
+    }
     return { granted: false, retryAfterMs: row.wait_ms, reason: row.reason as Exclude<BudgetDecision, { granted: true }>['reason'] };
   }
 
   async release(_realmId: string, leaseId: string): Promise<void> {
+    this.held.delete(leaseId);
+    if (this.held.size === 0) this.stopHeartbeat();
     await this.pool.query(`UPDATE "${this.schema}".qbo_rate_grant SET lease_expires_at = NULL WHERE lease_id = $1 AND lease_expires_at IS NOT NULL`, [leaseId]);
+  }
+
+  /** Stops renewing: the leases still held lapse within the TTL (what a crash looks like to other replicas). */
+  close(): void {
+    this.held.clear();
+    this.stopHeartbeat();
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.leaseTtlMs / 3)));
+    this.heartbeat.unref(); // never what keeps a process alive
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    await this.pool
+      .query(
+        `UPDATE "${this.schema}".qbo_rate_grant SET lease_expires_at = coalesce($3::timestamptz, clock_timestamp()) + make_interval(secs => $2::double precision / 1000.0)
+         WHERE lease_id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL`,
+        [[...this.held], this.leaseTtlMs, this.clockNow()],
+      )
+      .catch(() => undefined); // the database is away: the leases may lapse, and a few more requests than the limit may start
   }
 
   /** The injected clock's time (millisecond precision), or null for the database clock. */

@@ -110,6 +110,21 @@ describe(PgRealmBudget.name, () => {
     expect(after.filter((d) => d.granted)).toHaveLength(3);
   });
 
+  it('keeps a live holder\'s slot past the lease TTL by renewing it, and frees it within the TTL once the holder dies', async () => {
+    const limits = { maxInFlight: 1, maxRequestsPerWindow: 100, windowMs: 60_000 };
+    // The database clock here: the renewals run on real timers.
+    const [holder, other] = [0, 1].map(() => new PgRealmBudget({ pool: db.pool(2), schema: SCHEMA, limits, leaseTtlMs: 300 }));
+    const r = realm();
+    expect((await holder.tryAcquire(r)).granted).toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 900)); // three TTLs: only the renewals keep the slot
+    expect(await other.tryAcquire(r)).toMatchObject({ granted: false, reason: 'in_flight' });
+    holder.close(); // no more renewals: what a killed replica looks like
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await other.tryAcquire(r)).granted).toBe(true);
+    other.close();
+  });
+
   it('a 429 seen by one replica pauses the realm for every replica, for as long as asked, and no other realm', async () => {
     const [a, b] = [replica({}), replica({})];
     const [r, other] = [realm(), realm()];

@@ -49,7 +49,7 @@ function alreadyThere(link: LinkRow | undefined, version: number, job: SyncJob):
 @Injectable()
 export class PushDocument {
   private readonly logger = new Logger(PushDocument.name);
-  private readonly closeDates = new Map<string, { value: string | null; at: number }>();
+  private readonly closeDates = new Map<string, { value: Promise<string | null>; at: number }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -65,7 +65,7 @@ export class PushDocument {
       const { realmId, company } = await this.qbo.companyFor(job.tenantId);
       this.closeDates.delete(realmId);
       const closed = (await company.bookCloseDate()) ?? 'unknown';
-      this.closeDates.set(realmId, { value: closed, at: Date.now() });
+      this.closeDates.set(realmId, { value: Promise.resolve(closed), at: Date.now() });
       throw new SyncProblem('closed_period', `QuickBooks refused the ${job.entityType} ${job.sourceId}: its books are closed through ${closed}; it was not sent.`, { bookCloseDate: closed }, { code: error.code, message: error.qboMessage });
     }
   }
@@ -333,12 +333,16 @@ export class PushDocument {
   private async assertOpenPeriod(realmId: string, company: QboCompany, date: string, what: string, label: string): Promise<void> {
     let cached = this.closeDates.get(realmId);
     if (!cached || Date.now() - cached.at > 60_000) {
-      cached = { value: (await company.bookCloseDate()) ?? null, at: Date.now() };
+      // One read per realm a minute, shared by the pushes that start meanwhile (a fresh replica starts dozens at once).
+      const value = company.bookCloseDate().then((d) => d ?? null);
+      cached = { value, at: Date.now() };
       this.closeDates.set(realmId, cached);
+      value.catch(() => this.closeDates.get(realmId)?.value === value && this.closeDates.delete(realmId)); // a failed read is not cached
     }
-    if (cached.value && date <= cached.value) {
-      throw new SyncProblem('closed_period', `The ${what} ${label} is dated ${date}, on or before the QuickBooks book close date ${cached.value}; it was not sent.`, {
-        bookCloseDate: cached.value,
+    const closeDate = await cached.value;
+    if (closeDate && date <= closeDate) {
+      throw new SyncProblem('closed_period', `The ${what} ${label} is dated ${date}, on or before the QuickBooks book close date ${closeDate}; it was not sent.`, {
+        bookCloseDate: closeDate,
         documentDate: date,
       });
     }
@@ -382,7 +386,10 @@ export class PushDocument {
     } catch (error) {
       if (!(error instanceof QboUncertainWriteError)) throw error;
       const landed = await this.findByMarker(company, entity, ids.marker, lookup);
-      if (landed) return landed;
+      if (landed) {
+        this.logger.log(`found earlier create entity=${document} sourceId=${job.sourceId} qboId=${landed.Id} (its answer was lost) requestId=${requestId}`);
+        return landed;
+      }
       throw error; // not there: a retry with the same requestid is safe
     }
   }
