@@ -83,13 +83,16 @@ export class PushWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async runOne(job: SyncJob): Promise<void> {
+    const state = { settling: false };
     const heartbeat = setInterval(() => {
-      this.renew(job).catch((e) => this.logger.warn(`lease renewal failed entity=${job.entityType} sourceId=${job.sourceId}: ${(e as Error).message}`));
+      this.renew(job, state).catch((e) => this.logger.warn(`lease renewal failed entity=${job.entityType} sourceId=${job.sourceId}: ${(e as Error).message}`));
     }, Math.floor(this.config.PUSH_LEASE_MS / 3));
     try {
       await this.push.run(job);
+      state.settling = true;
       await this.complete(job);
     } catch (error) {
+      state.settling = true;
       await this.fail(job, error).catch((e) => this.logger.error(`could not record push failure: ${(e as Error).message}`));
     } finally {
       clearInterval(heartbeat);
@@ -97,12 +100,16 @@ export class PushWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /** Heartbeat: extends the lease while it is still ours. */
-  private async renew(job: SyncJob): Promise<void> {
+  private async renew(job: SyncJob, state: { settling: boolean }): Promise<void> {
+    if (state.settling) return;
     const renewed = await sqlOf(this.em)(
       `update sync_job set locked_until = now() + (? || ' milliseconds')::interval where tenant_id = ? and entity_type = ? and source_id = ? and lease_id = ? returning 1`,
       [String(this.config.PUSH_LEASE_MS), job.tenantId, job.entityType, job.sourceId, job.leaseId],
     );
-    if (renewed.length === 0) this.logger.warn(`lease lost entity=${job.entityType} sourceId=${job.sourceId}: another worker owns the job; this one will not commit`);
+    // Settled meanwhile (the row went with the completion) is not a lost lease.
+    if (renewed.length === 0 && !state.settling) {
+      this.logger.warn(`lease lost entity=${job.entityType} sourceId=${job.sourceId}: another worker owns the job; this one will not commit`);
+    }
   }
 
   /** Done: drop the job unless a newer version arrived meanwhile (then it stays queued, due now). Only while the lease is ours. */
