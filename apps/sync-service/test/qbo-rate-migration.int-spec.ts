@@ -34,15 +34,20 @@ describe('Migration20261207121500_qbo_rate_sliding_log', () => {
 
     const orm = await MikroORM.init(serviceOrmConfig({ ...options, poolMax: 2 }));
     try {
-      expect((await orm.getMigrator().down()).map((m) => m.name)).toEqual(['Migration20261207121500_qbo_rate_sliding_log']); // the last one only
+      // Down to the bucketed budget: the push crash-safety migration after it goes down first, and comes back with it.
+      expect((await orm.getMigrator().down({ migrations: ['Migration20261207130000_push_crash_safety', 'Migration20261207121500_qbo_rate_sliding_log'] })).map((m) => m.name)).toEqual([
+        'Migration20261207130000_push_crash_safety',
+        'Migration20261207121500_qbo_rate_sliding_log',
+      ]);
     } finally {
       await orm.close(true);
     }
     expect(await tables()).toEqual(['qbo_rate_lease', 'qbo_rate_window']);
     expect(await hasAcquire()).toBe(false);
 
-    expect(await runServiceMigrations(options)).toEqual(['Migration20261207121500_qbo_rate_sliding_log']);
+    expect(await runServiceMigrations(options)).toEqual(['Migration20261207121500_qbo_rate_sliding_log', 'Migration20261207130000_push_crash_safety']);
     expect(await tables()).toEqual(['qbo_rate_grant', 'qbo_rate_realm']);
     expect((await budget.tryAcquire('9130350000000001')).granted).toBe(true);
+    budget.close();
   });
 });
