@@ -183,12 +183,13 @@ describe('sync-service under chaos: lost answers, 5xx and 429 bursts, two SIGKIL
       await h.restartSync();
     };
 
-    // The flow: a wave every WAVE_GAP_MS, a 503 burst every other wave, three one-second 429 bursts (every request
-    // throttled; the client pauses the realm as QuickBooks asks), the first kill mid-flow.
+    // The flow: a wave every WAVE_GAP_MS, a half-second 503 burst every other wave, three one-second 429 bursts
+    // (every request throttled; the client pauses the realm as QuickBooks asks), the first kill mid-flow. Bursts
+    // are timed, not counted, so they do not pile up while the sync-service is down.
     let firstKill: Promise<void> | undefined;
     for (const [i, wave] of load.waves.entries()) {
       await sendAll(wave);
-      if (i % 2 === 0) await addFault({ kind: 'status', status: 503, count: 10 });
+      if (i % 2 === 0) await addFault({ kind: 'status', status: 503, durationMs: 500 });
       if (i % 6 === 4) await addFault({ kind: 'throttle', durationMs: 1_000 });
       if (i === 8) firstKill = killAndRestart();
       await new Promise((r) => setTimeout(r, WAVE_GAP_MS));
