@@ -208,6 +208,7 @@ async function servicePart(inline: boolean): Promise<Figures> {
     const db = new StandaloneDatabase(connection);
     const run = await findRun(db.query, snapshot.runId);
     if (!run) throw new Error('the generated run is missing');
+    const rssBeforeMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const cpuStarted = process.cpuUsage();
@@ -227,6 +228,9 @@ async function servicePart(inline: boolean): Promise<Figures> {
       compareMs: Math.round(elapsed),
       // CPU of the whole process (every thread); PostgreSQL's own CPU is not in it.
       compareCpuMs: cpu,
+      // Before the compare: this process with its TypeScript compiled by @swc-node (bench, dev-infra, MikroORM for the
+      // migrations, the recon modules); the source-mode worker compiles its own modules again when it starts.
+      rssBeforeMiB,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       eventLoopDelayMaxMs: Math.round(delay.max / 1e6),
       eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e6),
@@ -271,6 +275,7 @@ async function main(): Promise<void> {
     { metric: `service compare phase, worker thread: 2 × ${service['rowsPerSide']} rows read from PostgreSQL, reconciled, ${service['discrepancies']} discrepancies stored`, value: service['compareMs'], unit: 'ms', target: '≤ 10000' },
     { metric: '  the same, CPU time (all threads of the process)', value: service['compareCpuMs'], unit: 'ms cpu', target: '' },
     { metric: '  process peak RSS (main thread + worker)', value: service['peakRssMiB'], unit: 'MiB', target: '≤ 1024' },
+    { metric: '  of which the process before the compare', value: service['rssBeforeMiB'], unit: 'MiB', target: '' },
     { metric: '  main-thread event-loop delay during it, max', value: service['eventLoopDelayMaxMs'], unit: 'ms', target: '' },
     { metric: '  main-thread event-loop delay during it, p99', value: service['eventLoopDelayP99Ms'], unit: 'ms', target: '' },
     ...(inline

@@ -182,57 +182,73 @@ export async function storeComparison(sql: Sql, run: RunRow, reconciliation: Rec
   }
 }
 
+/** One string per distinct value: a million snapshot rows repeat a few thousand customers, dates and three kinds. */
+class Interned {
+  private readonly known = new Map<string, string>();
+
+  of(text: string): string {
+    const known = this.known.get(text);
+    if (known !== undefined) return known;
+    this.known.set(text, text);
+    return text;
+  }
+}
+
+interface ItemRow {
+  kind: TxnKind;
+  id: string;
+  customer_id: string;
+  number: string | null;
+  txn_date: string;
+  due_date: string;
+  total: string;
+  open: string | null;
+  voided: boolean;
+  linked_qbo_id: string | null;
+  opening: boolean;
+}
+
+/**
+ * One side of the snapshot in (kind, id) order, by keyset pages on the primary key. The order makes the comparison
+ * deterministic (matching ties go to input order), so a resumed run reproduces the same result and hash.
+ */
+async function readSide(sql: Sql, runId: string, side: 's' | 'q', onRow: (row: ItemRow) => void): Promise<void> {
+  for (let after: [string, string] = ['', '']; ; ) {
+    const rows = await sql<ItemRow>(
+      `select kind, id, customer_id, number, to_char(txn_date, 'YYYY-MM-DD') as txn_date, to_char(due_date, 'YYYY-MM-DD') as due_date,
+              total::text as total, open::text as open, voided, linked_qbo_id, opening
+       from run_item where run_id = $1 and side = $2 and (kind, id) > ($3, $4) order by kind, id limit ${READ_BATCH}`,
+      [runId, side, ...after],
+    );
+    for (const row of rows) onRow(row);
+    if (rows.length < READ_BATCH) return;
+    const last = rows[rows.length - 1];
+    after = [last.kind, last.id];
+  }
+}
+
 async function readSnapshot(sql: Sql, runId: string, currency: string): Promise<Snapshot> {
   const source: SourceItem[] = [];
   const qbo: QboItem[] = [];
-  type Row = {
-    side: 's' | 'q';
-    kind: TxnKind;
-    id: string;
-    customer_id: string;
-    number: string | null;
-    txn_date: string;
-    due_date: string;
-    total: string;
-    open: string | null;
-    voided: boolean;
-    linked_qbo_id: string | null;
-    opening: boolean;
+  const strings = new Interned();
+  const item = (row: ItemRow) => {
+    if (row.open === null) throw new RunFailure('INVALID_DATA', `QuickBooks ${row.kind} ${row.id} has no open amount in the snapshot`);
+    return {
+      kind: strings.of(row.kind) as TxnKind,
+      id: row.id,
+      customerId: strings.of(row.customer_id),
+      number: row.number ?? undefined,
+      txnDate: strings.of(row.txn_date),
+      dueDate: strings.of(row.due_date),
+      totalMinor: parseMinorUnits(row.total, currency),
+      openMinor: parseMinorUnits(row.open, currency),
+    };
   };
-  // Dates repeat: keep one string per date so a million items do not hold a million copies.
-  const dates = new Map<string, string>();
-  const date = (text: string): string => {
-    const known = dates.get(text);
-    if (known !== undefined) return known;
-    dates.set(text, text);
-    return text;
-  };
-  for (let after: [string, string, string] = ['', '', '']; ; ) {
-    const rows = await sql<Row>(
-      `select side, kind, id, customer_id, number, to_char(txn_date, 'YYYY-MM-DD') as txn_date, to_char(due_date, 'YYYY-MM-DD') as due_date,
-              total::text as total, open::text as open, voided, linked_qbo_id, opening
-       from run_item where run_id = $1 and (side, kind, id) > ($2, $3, $4) order by side, kind, id limit ${READ_BATCH}`,
-      [runId, ...after],
-    );
-    for (const row of rows) {
-      if (row.open === null) throw new RunFailure('INVALID_DATA', `QuickBooks ${row.kind} ${row.id} has no open amount in the snapshot`);
-      const item = {
-        kind: row.kind,
-        id: row.id,
-        customerId: row.customer_id,
-        number: row.number ?? undefined,
-        txnDate: date(row.txn_date),
-        dueDate: date(row.due_date),
-        totalMinor: parseMinorUnits(row.total, currency),
-        openMinor: parseMinorUnits(row.open, currency),
-      };
-      if (row.side === 's') source.push({ ...item, qboId: row.linked_qbo_id ?? undefined, opening: row.opening });
-      else qbo.push({ ...item, voided: row.voided });
-    }
-    if (rows.length < READ_BATCH) break;
-    const last = rows[rows.length - 1];
-    after = [last.side, last.kind, last.id];
-  }
+  // The two sides on two connections at once: PostgreSQL reads one side's next page while this thread parses the other's.
+  await Promise.all([
+    readSide(sql, runId, 's', (row) => source.push({ ...item(row), qboId: row.linked_qbo_id ?? undefined, opening: row.opening })),
+    readSide(sql, runId, 'q', (row) => qbo.push({ ...item(row), voided: row.voided })),
+  ]);
   const customerLinks = new Map<string, string>();
   const sourceNames = new Map<string, string>();
   const qboNames = new Map<string, string>();
