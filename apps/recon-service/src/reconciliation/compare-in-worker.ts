@@ -50,6 +50,14 @@ const SOURCE_BOOTSTRAP = `
 `;
 
 /**
+ * The compare reads millions of short-lived rows (pg's row objects, text amounts and dates) while it builds the
+ * long-lived snapshot. With V8's default young generation, scavenges come often enough to promote rows still in
+ * flight into the old generation, which then grows with garbage; a larger young generation lets them die young
+ * (lower peak RSS at 2 × 1,000,000 rows, see docs/benchmarks.md). Only the heap limit, not a reservation.
+ */
+const YOUNG_GENERATION_MB = 96;
+
+/**
  * Runs the compare phase (read the snapshot, reconcile, check the tie-out, store the results and the next phase) on
  * a worker thread with a PostgreSQL pool of its own, so the main thread's event loop — HTTP API, health checks,
  * Kafka heartbeats, other runs — keeps turning while a million-document comparison computes. Aborting terminates
@@ -60,7 +68,8 @@ const SOURCE_BOOTSTRAP = `
 export function compareInWorker(connection: ReconConnection, run: RunRow, signal: AbortSignal): Promise<CompareSummary> {
   signal.throwIfAborted();
   const job: CompareJob = { connection, run };
-  const worker = fromSource ? new Worker(SOURCE_BOOTSTRAP, { eval: true, workerData: job }) : new Worker(WORKER_FILE, { workerData: job });
+  const options = { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  const worker = fromSource ? new Worker(SOURCE_BOOTSTRAP, { ...options, eval: true }) : new Worker(WORKER_FILE, options);
   return new Promise<CompareSummary>((resolve, reject) => {
     let settled = false;
     const finish = (settle: () => void) => {
