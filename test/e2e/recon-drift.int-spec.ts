@@ -219,10 +219,12 @@ describe('recon-service over the whole cluster: books drifted by QuickBooks user
   });
 
   it('publishes each discrepancy and the completion on the broker, valid against the contracts', async () => {
+    // Topics and partitions are consumed in no particular order: wait for every event of the run, not just the last.
     const mine = await eventually(async () => {
       const forRun = events.filter((e) => e.value['runId'] === runId);
-      return forRun.some((e) => e.topic === Topics.ReconCompleted) ? forRun : undefined;
-    }, 'completed event', 30_000);
+      const all = forRun.some((e) => e.topic === Topics.ReconCompleted) && forRun.filter((e) => e.topic === Topics.ReconDiscrepancies).length >= discrepancies.length;
+      return all ? forRun : undefined;
+    }, 'discrepancy and completed events', 30_000);
     const published = mine.filter((e) => e.topic === Topics.ReconDiscrepancies);
     expect(published).toHaveLength(discrepancies.length);
     for (const e of published) expect(ReconDiscrepancyV1.safeParse(e.value).success).toBe(true);

@@ -173,7 +173,9 @@ describe('recon-service: books that drift in every way', () => {
   it('publishes every discrepancy and the completion through the broker, each valid against its contract', async () => {
     const mine = await eventually(async () => {
       const forRun = events.filter((e) => e.value['runId'] === runId);
-      return forRun.some((e) => e.topic === Topics.ReconCompleted) ? forRun : undefined;
+      // Topics and partitions are consumed in no particular order: wait for all of the run's events.
+      const all = forRun.some((e) => e.topic === Topics.ReconCompleted) && forRun.filter((e) => e.topic === Topics.ReconDiscrepancies).length >= 10;
+      return all ? forRun : undefined;
     });
     const discrepancies = mine.filter((e) => e.topic === Topics.ReconDiscrepancies);
     expect(discrepancies).toHaveLength(10);
