@@ -1,3 +1,4 @@
+import { ensureDebianPackages } from '@arbiter/dev-infra';
 import Decimal from 'decimal.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ describe('npm run demo --size tiny', () => {
   let stderr = '';
 
   beforeAll(async () => {
+    ensureDebianPackages(['poppler-utils'], 'this suite reads the audit PDF with pdftotext', () => spawnSync('pdftotext', ['-v']).status === 0);
     const child = spawn(process.execPath, [join(ROOT, 'tools', 'ts-run.cjs'), join(ROOT, 'tools', 'demo.ts'), '--size', 'tiny', '--seed', '7', '--out', out], {
       cwd: ROOT,
       // The jest setup's PostgreSQL and broker are not the demo's: it provides its own, as on a fresh machine.
