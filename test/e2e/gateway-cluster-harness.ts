@@ -1,4 +1,4 @@
-import { freePort, kafkaBrokersFromEnv } from '@arbiter/dev-infra';
+import { freePort } from '@arbiter/dev-infra';
 import { TokenCipher } from '@arbiter/qbo-client';
 import { createHash, randomBytes } from 'node:crypto';
 import { runFromSource, waitForHealthy, type SourceApp } from './run-from-source';
@@ -40,7 +40,7 @@ export class GatewayClusterHarness extends SyncHarness {
       INTERNAL_API_TOKEN: this.internalToken,
     };
     await super.start({}, shared);
-    const common = { ...this.env, DATABASE_URL: this.db.url, KAFKA_BROKERS: kafkaBrokersFromEnv().join(','), LOG_LEVEL: 'warn' };
+    const common = { ...this.env, DATABASE_URL: this.db.url, KAFKA_BROKERS: this.kafkaBrokers.join(','), LOG_LEVEL: 'warn' };
     const reconEnv = { ...common, PORT: String(reconPort), QBO_API_BASE_URL: this.sandboxUrl, QBO_OAUTH_BASE_URL: this.sandboxUrl, RECON_POLL_INTERVAL_MS: '200', RECON_RETRY_BASE_MS: '200' };
     const gatewayEnv = {
       ...common, PORT: String(gatewayPort), HOST: '127.0.0.1', SYNC_SERVICE_URL: this.syncUrl, RECON_SERVICE_URL: this.reconUrl,

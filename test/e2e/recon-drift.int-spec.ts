@@ -1,5 +1,5 @@
 import { ReconCompletedV1, ReconDiscrepancyV1 } from '@arbiter/contracts';
-import { freePort, kafkaBrokersFromEnv } from '@arbiter/dev-infra';
+import { freePort } from '@arbiter/dev-infra';
 import { buildCustomerUpserted, buildInvoiceUpserted, buildItemUpserted, buildPaymentRecorded } from '@arbiter/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ describe('recon-service over the whole cluster: books drifted by QuickBooks user
     const moved = (await h.qbo<{ Invoice: { SyncToken: string } }>('GET', `invoice/${qboId.get('inv-moved')}`)).Invoice;
     await h.qbo('POST', 'invoice', { Id: qboId.get('inv-moved'), SyncToken: moved.SyncToken, sparse: true, CustomerRef: { value: customerQboId.get('cus-a') } });
 
-    const kafka = new Kafka({ clientId: 'e2e-recon', brokers: kafkaBrokersFromEnv(), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'e2e-recon', brokers: h.kafkaBrokers, logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `e2e-recon-${h.tenantId}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topics: [Topics.ReconDiscrepancies, Topics.ReconCompleted], fromBeginning: true });
@@ -153,7 +153,7 @@ describe('recon-service over the whole cluster: books drifted by QuickBooks user
       ...h.env,
       PORT: String(port),
       DATABASE_URL: h.db.url,
-      KAFKA_BROKERS: kafkaBrokersFromEnv().join(','),
+      KAFKA_BROKERS: h.kafkaBrokers.join(','),
       QBO_API_BASE_URL: h.sandboxUrl,
       QBO_OAUTH_BASE_URL: h.sandboxUrl,
       RECON_POLL_INTERVAL_MS: '200',

@@ -1,13 +1,18 @@
-import { Topics, type InboundEvent, messageKeyOf, topicForEventType } from '@arbiter/contracts';
-import { createTestDatabase, freePort, kafkaBrokersFromEnv, type TestDatabase } from '@arbiter/dev-infra';
+import { Topics, TopicSpecs, type InboundEvent, messageKeyOf, topicForEventType } from '@arbiter/contracts';
+import { createTestDatabase, freePort, startMockKafka, type RunningKafka, type TestDatabase } from '@arbiter/dev-infra';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runFromSource, waitForHealthy, type SourceApp } from './run-from-source';
 
-/** The sync-service and the QuickBooks sandbox as real processes, on a fresh database, for one suite. */
+/**
+ * The sync-service and the QuickBooks sandbox as real processes, on a fresh database and a broker of their own, for
+ * one suite. A private broker: a consumer group that starts on the shared one reads every earlier suite's history
+ * first (fromBeginning), which left the second suite of a run waiting past its timeouts.
+ */
 export class SyncHarness {
   db!: TestDatabase;
+  kafka!: RunningKafka;
   pg!: Client;
   sandbox!: SourceApp;
   sync!: SourceApp;
@@ -25,7 +30,10 @@ export class SyncHarness {
    * @param sharedEnv settings the sandbox and every service share (kept in `env`), e.g. the gateway's callback as QBO_REDIRECT_URI.
    */
   async start(extraSyncEnv: Record<string, string> = {}, sharedEnv: Record<string, string> = {}): Promise<void> {
-    this.db = await createTestDatabase('e2e_sync');
+    [this.db, this.kafka] = await Promise.all([
+      createTestDatabase('e2e_sync'),
+      startMockKafka({ brokers: 1, topics: TopicSpecs.map((t) => ({ name: t.name, partitions: t.partitions })) }),
+    ]);
     const [sandboxPort, syncPort] = [await freePort(), await freePort()];
     this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     this.syncUrl = `http://127.0.0.1:${syncPort}`;
@@ -42,7 +50,7 @@ export class SyncHarness {
       ...this.env,
       PORT: String(syncPort),
       DATABASE_URL: this.db.url,
-      KAFKA_BROKERS: kafkaBrokersFromEnv().join(','),
+      KAFKA_BROKERS: this.kafkaBrokers.join(','),
       KAFKA_GROUP_ID: `sync-${this.tenantId}`,
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       KAFKA_HEARTBEAT_INTERVAL_MS: '500',
@@ -60,7 +68,7 @@ export class SyncHarness {
     await waitForHealthy(this.syncUrl, this.sync);
     this.pg = new Client({ connectionString: this.db.url });
     await this.pg.connect();
-    this.producer = new Kafka({ clientId: 'e2e', brokers: kafkaBrokersFromEnv(), logLevel: logLevel.NOTHING }).producer();
+    this.producer = new Kafka({ clientId: 'e2e', brokers: this.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
     await this.producer.connect();
   }
 
@@ -88,6 +96,12 @@ export class SyncHarness {
       }
     }
     await this.db?.drop();
+    await this.kafka?.stop();
+  }
+
+  /** This suite's broker (every process of the suite and its test clients use it). */
+  get kafkaBrokers(): string[] {
+    return this.kafka.brokers;
   }
 
   /** The real OAuth flow: authorize URL from sync → the sandbox consents → the callback URL goes back to sync. */
