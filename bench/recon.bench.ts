@@ -11,16 +11,20 @@
  *   2 × RECON_BENCH_TRANSACTIONS rows generated in PostgreSQL (`loadGeneratedSnapshot`, RECON_BENCH_DRIFT of the
  *   QuickBooks side 1.00 off), with the process's peak RSS (main thread + worker) and the main thread's event-loop
  *   delay (max, p99) while it runs. RECON_BENCH_SERVICE_INLINE=1 adds the same phase on the main thread, for the
- *   event-loop comparison.
+ *   event-loop comparison. RECON_BENCH_SERVICE_BUILT=1 adds `service-built`: the built service
+ *   (`dist/apps/recon-service/main.js`; build it first) as its own process comparing the same snapshot, with its CPU
+ *   and peak RSS from /proc and its /health latency during the compare.
  * - `pdf`: the audit PDF of RECON_BENCH_PDF_DISCREPANCIES (default 10,000) discrepancies. Target ≤ 5 s.
  *
  * Each part runs in its own process so its peak RSS (`process.resourceUsage().maxRSS`) is its own.
  * Run: `node tools/ts-run.cjs bench/recon.bench.ts` (Node 24). Writes bench/results/recon.json.
  */
 import { addDays, DISCREPANCY_KINDS, type DiscrepancyKind, parseMinorUnits, type QboItem, reconcile, type SourceItem, type TxnKind } from '@arbiter/domain';
-import { createDatabase, provideInfra } from '@arbiter/dev-infra';
+import { TopicSpecs } from '@arbiter/contracts';
+import { createDatabase, freePort, provideInfra } from '@arbiter/dev-infra';
 import { runServiceMigrations } from '@arbiter/persistence';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -181,7 +185,9 @@ async function pdfPart(): Promise<Figures> {
       dataSha256: 'b'.repeat(64),
     },
     result,
-    differingCustomers: async function* () {},
+    differingCustomers: async function* () {
+      // none: this figure is about the discrepancy pages
+    },
     discrepanciesOfKind: rows,
   });
   const elapsed = performance.now() - started;
@@ -240,6 +246,96 @@ async function servicePart(inline: boolean): Promise<Figures> {
   }
 }
 
+/** CPU seconds (user + system) and peak RSS of a process, from /proc. */
+function procFigures(pid: number): { cpuMs: number; peakRssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the whole line)
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuMs: ticks * 10, peakRssMiB: Math.round(Number(hwm?.[1] ?? 0) / 1024) };
+}
+
+/**
+ * The built service (`dist/apps/recon-service/main.js`, built first) as its own process: a generated run waiting at
+ * compare is inserted once the service is healthy; its worker claims it and compares. CPU and peak RSS come from
+ * /proc; the event loop is seen from outside as /health latency (polled every 20 ms) during the compare.
+ */
+async function builtServicePart(): Promise<Figures> {
+  const main = join(__dirname, '..', 'dist', 'apps', 'recon-service', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run NX_DAEMON=false npx nx build recon-service first`);
+  const transactions = env('RECON_BENCH_TRANSACTIONS', 1_000_000);
+  const customers = env('RECON_BENCH_CUSTOMERS', 10_000);
+  const driftEvery = Math.max(1, Math.round(1 / env('RECON_BENCH_DRIFT', 0.02)));
+  const infra = await provideInfra({ topics: TopicSpecs.map((t) => ({ name: t.name, partitions: t.partitions })) });
+  const url = await createDatabase(infra.databaseUrl, `bench_recon_${randomBytes(3).toString('hex')}`);
+  const port = await freePort();
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    await runServiceMigrations({ clientUrl: url, schema: 'recon', entities: reconEntities, migrations: reconMigrations });
+    const pg = new Client({ connectionString: url });
+    await pg.connect();
+    const loadStarted = performance.now();
+    const snapshot = await loadGeneratedSnapshot(pg, { tenantId: 'bench', asOf: AS_OF, documents: transactions, customers, driftEvery });
+    const loadMs = Math.round(performance.now() - loadStarted);
+    // Parked until the service is up: the worker leaves a running run alone until its retry_at.
+    await pg.query(`update recon.run set retry_at = now() + interval '1 day' where id = $1`, [snapshot.runId]);
+    child = spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: url, KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        QBO_CLIENT_ID: 'bench', QBO_CLIENT_SECRET: 'bench', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        RECON_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const pid = child.pid as number;
+    for (let up = false; !up; ) {
+      up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 200));
+    }
+    const before = procFigures(pid);
+    const started = performance.now();
+    await pg.query(`update recon.run set retry_at = null where id = $1`, [snapshot.runId]);
+    const latencies: number[] = [];
+    for (;;) {
+      const t = performance.now();
+      await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      latencies.push(performance.now() - t);
+      const [row] = (await pg.query<{ phase: string; state: string }>('select phase, state from recon.run where id = $1', [snapshot.runId])).rows;
+      if (row.phase !== 'compare' || row.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const elapsed = performance.now() - started;
+    const after = procFigures(pid);
+    const [row] = (await pg.query<{ phase: string; state: string; failure: unknown; result: { discrepancyCount: number } | null }>(
+      'select phase, state, failure, result from recon.run where id = $1',
+      [snapshot.runId],
+    )).rows;
+    await pg.end();
+    if (row.state === 'failed') throw new Error(`the run failed: ${JSON.stringify(row.failure)}`);
+    latencies.sort((a, b) => a - b);
+    return {
+      mode: 'built service process',
+      rowsPerSide: transactions,
+      customers,
+      discrepancies: row.result?.discrepancyCount ?? -1,
+      loadMs,
+      compareMs: Math.round(elapsed),
+      compareCpuMs: after.cpuMs - before.cpuMs,
+      rssBeforeMiB: before.peakRssMiB,
+      peakRssMiB: after.peakRssMiB,
+      healthChecks: latencies.length,
+      healthLatencyMaxMs: Math.round(latencies[latencies.length - 1]),
+      healthLatencyP99Ms: Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]),
+    };
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child?.once('exit', r));
+    }
+    await infra.stop();
+  }
+}
+
 /** Runs one part in a child process (its own heap and RSS) and returns its figures. */
 function runPart(part: string): Figures {
   const child = spawnSync(process.execPath, [join(__dirname, '..', 'tools', 'ts-run.cjs'), __filename], {
@@ -255,7 +351,13 @@ async function main(): Promise<void> {
   const part = process.env['RECON_BENCH_PART'];
   if (part) {
     const figures =
-      part === 'pdf' ? await pdfPart() : part === 'service' || part === 'service-inline' ? await servicePart(part === 'service-inline') : matchPart(part === 'match');
+      part === 'pdf'
+        ? await pdfPart()
+        : part === 'service-built'
+          ? await builtServicePart()
+          : part === 'service' || part === 'service-inline'
+            ? await servicePart(part === 'service-inline')
+            : matchPart(part === 'match');
     process.stdout.write(JSON.stringify(figures) + '\n');
     return;
   }
@@ -264,6 +366,7 @@ async function main(): Promise<void> {
   const pdf = runPart('pdf');
   const service = runPart('service');
   const inline = process.env['RECON_BENCH_SERVICE_INLINE'] === '1' ? runPart('service-inline') : undefined;
+  const built = process.env['RECON_BENCH_SERVICE_BUILT'] === '1' ? runPart('service-built') : undefined;
   const rows = [
     { metric: `${match['transactions']} transactions (${match['sourceDocuments']} platform + ${match['qboDocuments']} QuickBooks documents, ${match['customers']} customers) parsed, compared, matched`, value: match['totalMs'], unit: 'ms', target: '≤ 10000' },
     { metric: '  the same, CPU time', value: match['totalCpuMs'], unit: 'ms cpu', target: '' },
@@ -286,12 +389,22 @@ async function main(): Promise<void> {
           { metric: '  main thread: event-loop delay p99', value: inline['eventLoopDelayP99Ms'], unit: 'ms', target: '' },
         ]
       : []),
+    ...(built
+      ? [
+          { metric: '  the built service as a process (dist/apps/recon-service/main.js), same phase', value: built['compareMs'], unit: 'ms', target: '≤ 10000' },
+          { metric: '  built service: CPU time (/proc)', value: built['compareCpuMs'], unit: 'ms cpu', target: '' },
+          { metric: '  built service: peak RSS (VmHWM)', value: built['peakRssMiB'], unit: 'MiB', target: '≤ 1024' },
+          { metric: '  built service: RSS when healthy, before the run', value: built['rssBeforeMiB'], unit: 'MiB', target: '' },
+          { metric: '  built service: /health latency during the compare, p99', value: built['healthLatencyP99Ms'], unit: 'ms', target: '' },
+          { metric: '  built service: /health latency during the compare, max', value: built['healthLatencyMaxMs'], unit: 'ms', target: '' },
+        ]
+      : []),
     { metric: `audit PDF of ${pdf['discrepancies']} discrepancies (${pdf['pages']} pages, ${pdf['bytes']} bytes)`, value: pdf['renderMs'], unit: 'ms', target: '≤ 5000' },
     { metric: '  the same, CPU time', value: pdf['renderCpuMs'], unit: 'ms cpu', target: '' },
     { metric: '  peak RSS, PDF', value: pdf['peakRssMiB'], unit: 'MiB', target: '' },
   ];
   console.table(rows);
-  writeResult('recon', { cores: cpus().length, match, unlinked, pdf, service, inline, rows });
+  writeResult('recon', { cores: cpus().length, match, unlinked, pdf, service, inline, built, rows });
 }
 
 main().catch((error) => {
