@@ -1,7 +1,7 @@
 import { ReconCompletedV1, ReconDiscrepancyV1 } from '@arbiter/contracts';
-import { freePort } from '@arbiter/dev-infra';
+import { ensureDebianPackages, freePort } from '@arbiter/dev-infra';
 import { buildCustomerUpserted, buildInvoiceUpserted, buildItemUpserted, buildPaymentRecorded } from '@arbiter/testing';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,7 @@ describe('recon-service over the whole cluster: books drifted by QuickBooks user
   ];
 
   beforeAll(async () => {
+    ensureDebianPackages(['poppler-utils'], 'this suite reads the audit PDF with pdftotext', () => spawnSync('pdftotext', ['-v']).status === 0);
     await h.start();
     await h.connect();
     const [income] = await h.qboQuery<{ Id: string }>(`select * from Account where AccountType = 'Income'`);

@@ -1,7 +1,7 @@
 import { ReconCompletedV1, ReconDiscrepancyV1, Topics } from '@arbiter/contracts';
-import { kafkaBrokersFromEnv } from '@arbiter/dev-infra';
+import { ensureDebianPackages, kafkaBrokersFromEnv } from '@arbiter/dev-infra';
 import type { INestApplication } from '@nestjs/common';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,7 @@ describe('recon-service: books that drift in every way', () => {
   const api = (path: string, init?: RequestInit) => fetch(`${url}/internal/v1/tenants/${path}`, init);
 
   beforeAll(async () => {
+    ensureDebianPackages(['poppler-utils'], 'this suite reads the audit PDF with pdftotext', () => spawnSync('pdftotext', ['-v']).status === 0);
     fixture = await migratedDatabase('recon_drift');
     const ledger = new SourceLedger(fixture.pg, TENANT);
     await ledger.connect(books.realmId);

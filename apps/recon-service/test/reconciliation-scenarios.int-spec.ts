@@ -1,8 +1,8 @@
 import { ReconCompletedV1, Topics } from '@arbiter/contracts';
-import { kafkaBrokersFromEnv } from '@arbiter/dev-infra';
+import { ensureDebianPackages, kafkaBrokersFromEnv } from '@arbiter/dev-infra';
 import { generateReceivablesMonth } from '@arbiter/testing';
 import type { INestApplication } from '@nestjs/common';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,7 @@ describe('recon-service scenarios: a generated month, the in-sync point, toleran
   };
 
   beforeAll(async () => {
+    ensureDebianPackages(['poppler-utils'], 'this suite reads the audit PDF with pdftotext', () => spawnSync('pdftotext', ['-v']).status === 0);
     fixture = await migratedDatabase('recon_scenarios');
     const kafka = new Kafka({ clientId: 'recon-scenarios-spec', brokers: kafkaBrokersFromEnv() });
     consumer = kafka.consumer({ groupId: `recon-scenarios-${process.pid}-${Date.now()}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
