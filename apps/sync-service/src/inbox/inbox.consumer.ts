@@ -113,11 +113,20 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       }
       await this.deadLetters.park(bad);
       const last = messages[messages.length - 1].offset;
-      await this.groups.submit({
-        topic: batch.topic, partition: batch.partition, firstOffset: BigInt(messages[0].offset), messageCount: messages.length, good,
-        resolve: () => resolveOffset(last),
-        commitResolved: () => commitOffsetsIfNecessary(uncommittedOffsets()),
-      });
+      // A chunk may wait behind whole groups (a backlog after a restart): keep the session alive meanwhile, or the
+      // coordinator evicts this member, the group's offset commit fails, and the same backlog comes back forever.
+      // kafkajs sends at most one heartbeat per interval however many chunks ask; a failure (a rebalance) surfaces
+      // through the offset commit.
+      const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.config.KAFKA_HEARTBEAT_INTERVAL_MS);
+      try {
+        await this.groups.submit({
+          topic: batch.topic, partition: batch.partition, firstOffset: BigInt(messages[0].offset), messageCount: messages.length, good,
+          resolve: () => resolveOffset(last),
+          commitResolved: () => commitOffsetsIfNecessary(uncommittedOffsets()),
+        });
+      } finally {
+        clearInterval(keepAlive);
+      }
       await heartbeat();
     }
   }
