@@ -5,3 +5,4 @@ export { jsonLoggerModule, REDACTED_PATHS, stripQuerySecrets } from './logging';
 export { APP_NAME, RuntimeModule } from './runtime.module';
 export { kafkaClientConfig, type KafkaTuning } from './kafka';
 export { installProcessHandlers } from './process-handlers';
+export { bearerTokenMatches } from './bearer-token';

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerTokenMatches } from '@arbiter/runtime';
 import { RECON_CONFIG, type ReconConfig } from '../config';
 import { ReconError } from '../errors';
 
@@ -16,10 +16,8 @@ export class InternalTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.INTERNAL_API_TOKEN;
     if (!expected) return true;
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const want = Buffer.from(expected);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) throw new ReconError('INTERNAL_TOKEN_REQUIRED', 'the internal API needs the gateway’s internal token');
+    const { authorization } = context.switchToHttp().getRequest<Request>().headers;
+    if (!bearerTokenMatches(authorization, expected)) throw new ReconError('INTERNAL_TOKEN_REQUIRED', 'the internal API needs the gateway’s internal token');
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerTokenMatches } from '@arbiter/runtime';
 import type { Request } from 'express';
 import { SYNC_CONFIG, type SyncConfig } from '../config';
 
@@ -11,10 +11,8 @@ export class InternalTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.INTERNAL_API_TOKEN;
     if (!expected) return true;
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const want = Buffer.from(expected);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) throw new UnauthorizedException('internal token required');
+    const { authorization } = context.switchToHttp().getRequest<Request>().headers;
+    if (!bearerTokenMatches(authorization, expected)) throw new UnauthorizedException('internal token required');
     return true;
   }
 }
