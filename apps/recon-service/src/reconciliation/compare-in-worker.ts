@@ -52,10 +52,11 @@ const SOURCE_BOOTSTRAP = `
 /**
  * The compare reads millions of short-lived rows (pg's row objects, text amounts and dates) while it builds the
  * long-lived snapshot. With V8's default young generation, scavenges come often enough to promote rows still in
- * flight into the old generation, which then grows with garbage; a larger young generation lets them die young
- * (lower peak RSS at 2 × 1,000,000 rows, see docs/benchmarks.md). Only the heap limit, not a reservation.
+ * flight into the old generation, which then grows with garbage; a somewhat larger young generation lets them die
+ * young. At 2 × 1,000,000 rows on a quiet machine, 32 MB gave a lower peak RSS than 96 MB (1,199 against 1,240 MiB,
+ * see docs/benchmarks.md). Only the heap limit, not a reservation.
  */
-const YOUNG_GENERATION_MB = 96;
+const YOUNG_GENERATION_MB = 32;
 
 /**
  * Runs the compare phase (read the snapshot, reconcile, check the tie-out, store the results and the next phase) on

@@ -239,23 +239,40 @@ async function readSnapshot(sql: Sql, runId: string, currency: string): Promise<
   const source: SourceItem[] = [];
   const qbo: QboItem[] = [];
   const strings = new Interned();
-  const item = (row: ItemRow) => {
+  const open = (row: ItemRow): string => {
     if (row.open === null) throw new RunFailure('INVALID_DATA', `QuickBooks ${row.kind} ${row.id} has no open amount in the snapshot`);
-    return {
-      kind: kindOf(row.kind),
-      id: row.id,
-      customerId: strings.of(row.customer_id),
-      number: row.number ?? undefined,
-      txnDate: strings.of(row.txn_date),
-      dueDate: strings.of(row.due_date),
-      totalMinor: parseMinorUnits(row.total, currency),
-      openMinor: parseMinorUnits(row.open, currency),
-    };
+    return row.open;
   };
+  // Each document is built once, in its final shape (no intermediate object per row: 2,000,000 rows of garbage).
   // The two sides on two connections at once: PostgreSQL reads one side's next page while this thread parses the other's.
   await Promise.all([
-    readSide(sql, runId, 's', (row) => source.push({ ...item(row), qboId: row.linked_qbo_id ?? undefined, opening: row.opening })),
-    readSide(sql, runId, 'q', (row) => qbo.push({ ...item(row), voided: row.voided })),
+    readSide(sql, runId, 's', (row) =>
+      source.push({
+        kind: kindOf(row.kind),
+        id: row.id,
+        customerId: strings.of(row.customer_id),
+        number: row.number ?? undefined,
+        txnDate: strings.of(row.txn_date),
+        dueDate: strings.of(row.due_date),
+        totalMinor: parseMinorUnits(row.total, currency),
+        openMinor: parseMinorUnits(open(row), currency),
+        qboId: row.linked_qbo_id ?? undefined,
+        opening: row.opening,
+      }),
+    ),
+    readSide(sql, runId, 'q', (row) =>
+      qbo.push({
+        kind: kindOf(row.kind),
+        id: row.id,
+        customerId: strings.of(row.customer_id),
+        number: row.number ?? undefined,
+        txnDate: strings.of(row.txn_date),
+        dueDate: strings.of(row.due_date),
+        totalMinor: parseMinorUnits(row.total, currency),
+        openMinor: parseMinorUnits(open(row), currency),
+        voided: row.voided,
+      }),
+    ),
   ]);
   const customerLinks = new Map<string, string>();
   const sourceNames = new Map<string, string>();
