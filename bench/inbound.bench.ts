@@ -22,7 +22,7 @@ import { SyncConfigSchema } from '../apps/sync-service/src/config';
 import { kafkaTransport } from '../apps/sync-service/src/kafka-transport';
 import { syncMigrations } from '../apps/sync-service/src/migrations';
 import type { PhaseReport, PhaseRequest } from './inbound-producer';
-import { writeResult } from './result';
+import { runBench, writeResult } from './result';
 
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
@@ -147,10 +147,4 @@ async function main(): Promise<void> {
   await infra.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

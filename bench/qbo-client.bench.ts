@@ -21,7 +21,7 @@ import { InMemoryTokenStore, QboClient, QboError, QboTokenManager, type SalesLin
 import QuickBooks, { type Invoice as PeerInvoice } from 'node-quickbooks';
 import { loadavg } from 'node:os';
 import { SandboxProcess, storeMintedConnection } from '../test/e2e/qbo-client-harness';
-import { processCpuMs, writeResult } from './result';
+import { processCpuMs, runBench, writeResult } from './result';
 
 const SECONDS = Number(process.env['BENCH_QBO_SECONDS'] ?? 60);
 const REALMS = Number(process.env['BENCH_QBO_REALMS'] ?? 20);
@@ -215,10 +215,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

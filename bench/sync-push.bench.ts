@@ -16,7 +16,7 @@ import { provideInfra } from '@arbiter/dev-infra';
 import { buildCustomerUpserted, buildInvoiceUpserted, buildItemUpserted } from '@arbiter/testing';
 import { loadavg } from 'node:os';
 import { SyncHarness } from '../test/e2e/sync-harness';
-import { processCpuMs, writeResult } from './result';
+import { processCpuMs, runBench, writeResult } from './result';
 
 const CEILING_PER_MINUTE = 500;
 const WARMUP_SECONDS = Number(process.env['BENCH_SYNC_WARMUP_SECONDS'] ?? 20);
@@ -153,10 +153,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -13,7 +13,8 @@ export interface InboundItem {
 
 const entityTypeOf = (e: InboundEvent) => e.eventType.split('.')[0];
 const entityIdOf = (e: InboundEvent) => (e.data as { id: string }).id;
-const entityKey = (e: InboundEvent) => `${e.tenantId}\u0000${entityTypeOf(e)}\u0000${entityIdOf(e)}`;
+const keyOf = (tenantId: string, entityType: string, entityId: string) => `${tenantId}\u0000${entityType}\u0000${entityId}`;
+const entityKey = (e: InboundEvent) => keyOf(e.tenantId, entityTypeOf(e), entityIdOf(e));
 
 const InsertEvents: Statement = {
   name: 'inbox_insert_events',
@@ -81,7 +82,7 @@ export class RecordInbound implements OnApplicationShutdown {
       if (candidates.length === 0) return outcomes;
       const keys = new Map(candidates.map(({ event: e }) => [entityKey(e), { t: e.tenantId, ty: entityTypeOf(e), id: entityIdOf(e) }]));
       const current = await run<{ tenant_id: string; entity_type: string; entity_id: string; version: number }>(LockVersions, [JSON.stringify([...keys.values()])]);
-      const versions = new Map(current.map((r) => [`${r.tenant_id}\u0000${r.entity_type}\u0000${r.entity_id}`, r.version]));
+      const versions = new Map(current.map((r) => [keyOf(r.tenant_id, r.entity_type, r.entity_id), r.version]));
       const stale: string[] = [];
       const applied: InboundEvent[] = [];
       items.forEach(({ event }, i) => {
