@@ -5,6 +5,7 @@
  * the group's committed offsets reach the end offsets (offsets commit only after the inbox transaction).
  */
 import { TopicSpecs, messageKeyOf, topicForEventType, type InboundEvent } from '@arbiter/contracts';
+import { consumerGroupLag } from '@arbiter/runtime';
 import { generateReceivablesMonth } from '@arbiter/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -45,16 +46,7 @@ async function main(): Promise<void> {
   const inboundTopics = TopicSpecs.filter((t) => t.role === 'inbound').map((t) => t.name);
 
   /** Σ over inbound partitions of (end offset − committed offset). */
-  // One admin request at a time: kafkajs 2.2.4's fetchTopicOffsets can lose a response when called concurrently.
-  const lag = async () => {
-    const committed = await admin.fetchOffsets({ groupId, topics: inboundTopics });
-    let total = 0;
-    for (const topic of inboundTopics) {
-      const byPartition = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      for (const e of await admin.fetchTopicOffsets(topic)) total += Number(e.high) - Math.max(0, byPartition.get(e.partition) ?? 0);
-    }
-    return total;
-  };
+  const lag = () => consumerGroupLag(admin, groupId, inboundTopics);
 
   const publish = async (events: InboundEvent[]) => {
     for (let i = 0; i < events.length; i += 1000) {

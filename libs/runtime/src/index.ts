@@ -3,6 +3,6 @@ export { ConfigError, ConfigFields, loadConfig, parseConfig } from './config';
 export { HealthController, HealthRegistry, type HealthCheck } from './health';
 export { jsonLoggerModule, REDACTED_PATHS, stripQuerySecrets } from './logging';
 export { APP_NAME, RuntimeModule } from './runtime.module';
-export { kafkaClientConfig, type KafkaTuning } from './kafka';
+export { consumerGroupLag, kafkaClientConfig, type KafkaTuning } from './kafka';
 export { installProcessHandlers } from './process-handlers';
 export { bearerTokenMatches } from './bearer-token';

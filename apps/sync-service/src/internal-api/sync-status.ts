@@ -1,5 +1,5 @@
 import { InboundTopics } from '@arbiter/contracts';
-import { kafkaClientConfig } from '@arbiter/runtime';
+import { consumerGroupLag, kafkaClientConfig } from '@arbiter/runtime';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type Admin } from 'kafkajs';
@@ -132,22 +132,7 @@ export class SyncStatus implements OnApplicationShutdown {
    */
   private async consumerLag(): Promise<number | null> {
     try {
-      const admin = await this.connectedAdmin();
-      let lag = 0;
-      for (const topic of InboundTopics) {
-        const [ends, committed] = await Promise.all([
-          admin.fetchTopicOffsets(topic),
-          admin.fetchOffsets({ groupId: this.config.KAFKA_GROUP_ID, topics: [topic] }),
-        ]);
-        const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-        for (const p of ends) {
-          const end = BigInt(p.high);
-          const at = done.get(p.partition) ?? -1n;
-          // -1: nothing committed yet on that partition, so everything from its low watermark is pending.
-          lag += Number(at < 0n ? end - BigInt(p.low) : end - at);
-        }
-      }
-      return lag;
+      return await consumerGroupLag(await this.connectedAdmin(), this.config.KAFKA_GROUP_ID, InboundTopics);
     } catch (error) {
       this.logger.warn(`consumer lag unavailable: ${(error as Error).message}`);
       return null;
